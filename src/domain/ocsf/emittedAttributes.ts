@@ -55,6 +55,8 @@ export const EMITTED_ATTRIBUTE_PATHS = [
   'metadata.version',
   'metadata.uid',
   'metadata.log_name',
+  // Profiles whose attributes the row carries (cloud, datetime): OCSF validators drop profile attributes not listed here.
+  'metadata.profiles[]',
   'metadata.product.name',
   'metadata.product.vendor_name',
   'metadata.product.version',
