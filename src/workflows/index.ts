@@ -1,0 +1,2 @@
+/** The workflows the worker bundles. Deterministic code only. */
+export { integrationWorkflow } from './integrationWorkflow';

@@ -1,0 +1,571 @@
+/**
+ * One long-lived workflow per integration. It receives alert batches by
+ * signal, keeps only a small buffer and references to staged chunks
+ * (claim-check), and posts a partition's Parquet file when it reaches
+ * maxFileBytes or maxFileAge. Deterministic: all I/O is in activities.
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  isCancellation,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type * as activities from '../activities';
+import type { StagedChunk } from '../activities/staging';
+import { AlertBatch, validateAlerts, type Alert, type AlertRejection } from '../domain/alerts';
+import { FlushPolicy, InvalidInputError, LakeSettings, parseOrThrow, type ExportStatus } from '../domain/integration';
+import { partitionKey, partitionOf } from '../domain/partition';
+import { addRule, findRule, removeRule, ruleMatches, setRuleEnabled, updateRule, type AlertRule, type AlertRuleInput } from '../domain/rules';
+import {
+  addRuleUpdate,
+  alertsSignal,
+  configQuery,
+  configureUpdate,
+  deleteUpdate,
+  flushNowUpdate,
+  pauseUpdate,
+  pendingQuery,
+  removeRuleUpdate,
+  resumeUpdate,
+  rulesQuery,
+  setRuleEnabledUpdate,
+  statusQuery,
+  testConnectionUpdate,
+  updateRuleUpdate,
+  type FlushSummary,
+  type IntegrationConfigView,
+  type IntegrationCounters,
+  type IntegrationStatus,
+  type IntegrationWorkflowInput,
+  type PendingSummary,
+} from './integrationApi';
+import { searchAttributeUpdates } from './searchAttributes';
+
+/** Alerts are staged once the buffer passes this size, so workflow state stays small. */
+export const STAGE_BUFFER_BYTES = 256 * 1024;
+const RECENT_BATCH_IDS = 2000;
+const RECENT_REJECTIONS = 50;
+
+const quick = proxyActivities<typeof activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 },
+});
+const lakeWriter = proxyActivities<typeof activities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+});
+const probe = proxyActivities<typeof activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 2 },
+});
+
+interface BufferedAlert {
+  alert: Alert;
+  partitionKey: string;
+  arrivedAt: number;
+}
+
+interface StagedRef extends StagedChunk {
+  /** When the chunk's oldest alert arrived: a partition's age starts there. */
+  arrivedAt: number;
+}
+
+/** A flush fixes its chunks and file stem before it runs, so a retry rewrites the same keys. */
+interface FlushPlan {
+  fileStem: string;
+  chunks: StagedRef[];
+}
+
+interface IntegrationState {
+  name: string;
+  externalId: string;
+  createdAt: string;
+  exporterAccountId?: string;
+  lake?: LakeSettings;
+  flush: FlushPolicy;
+  rules: AlertRule[];
+  status: ExportStatus;
+  statusReason?: string;
+  statusSince: string;
+  nextRetryAt?: number;
+  paused: boolean;
+  deleting: boolean;
+  counters: IntegrationCounters;
+  lastExportTime?: string;
+  recentBatchIds: string[];
+  recentRejections: AlertRejection[];
+  buffer: BufferedAlert[];
+  bufferBytes: number;
+  staged: Record<string, StagedRef[]>;
+  plans: Record<string, FlushPlan>;
+}
+
+function initialState(input: IntegrationWorkflowInput): IntegrationState {
+  const now = new Date().toISOString();
+  return {
+    name: input.name,
+    externalId: input.externalId,
+    createdAt: now,
+    lake: input.lake ? LakeSettings.parse(input.lake) : undefined,
+    flush: FlushPolicy.parse(input.flush ?? {}),
+    rules: [],
+    status: 'Pending',
+    statusSince: now,
+    paused: false,
+    deleting: false,
+    counters: { alertsReceived: 0, alertsAccepted: 0, alertsRejected: 0, alertsNotRouted: 0, duplicateBatches: 0, rowsExported: 0, filesExported: 0 },
+    recentBatchIds: [],
+    recentRejections: [],
+    buffer: [],
+    bufferBytes: 0,
+    staged: {},
+    plans: {},
+  };
+}
+
+export async function integrationWorkflow(input: IntegrationWorkflowInput): Promise<FlushSummary> {
+  const state: IntegrationState = (input.carried as IntegrationState | undefined) ?? initialState(input);
+  let flushRequested = 0;
+  let flushServed = 0;
+  let lastSummary: FlushSummary = summary([]);
+  let retryNow = false;
+
+  // ---- helpers -------------------------------------------------------------
+
+  function pendingRows(): number {
+    let rows = state.buffer.length;
+    for (const refs of Object.values(state.staged)) for (const ref of refs) rows += ref.rows;
+    for (const plan of Object.values(state.plans)) for (const ref of plan.chunks) rows += ref.rows;
+    return rows;
+  }
+
+  function summary(files: FlushSummary['files']): FlushSummary {
+    return {
+      files,
+      rows: files.reduce((sum, file) => sum + file.rows, 0),
+      status: state.status,
+      statusReason: state.statusReason,
+      pendingRows: pendingRows(),
+    };
+  }
+
+  function partitionKeys(): string[] {
+    const keys = new Set<string>([...Object.keys(state.staged), ...Object.keys(state.plans)]);
+    for (const buffered of state.buffer) keys.add(buffered.partitionKey);
+    return [...keys].sort();
+  }
+
+  function openedAt(key: string): number {
+    let oldest = Infinity;
+    for (const ref of state.staged[key] ?? []) oldest = Math.min(oldest, ref.arrivedAt);
+    for (const ref of state.plans[key]?.chunks ?? []) oldest = Math.min(oldest, ref.arrivedAt);
+    for (const buffered of state.buffer) if (buffered.partitionKey === key) oldest = Math.min(oldest, buffered.arrivedAt);
+    return oldest;
+  }
+
+  function stagedBytes(key: string): number {
+    let bytes = 0;
+    for (const ref of state.staged[key] ?? []) bytes += ref.bytes;
+    for (const ref of state.plans[key]?.chunks ?? []) bytes += ref.bytes;
+    return bytes;
+  }
+
+  function isDue(key: string, now: number, force: boolean): boolean {
+    return force || key in state.plans || openedAt(key) + state.flush.maxFileAgeMs <= now || stagedBytes(key) >= state.flush.maxFileBytes;
+  }
+
+  function canExport(now: number): boolean {
+    if (!state.lake || state.paused) return false;
+    return state.status !== 'Failed' || retryNow || state.deleting || (state.nextRetryAt ?? 0) <= now;
+  }
+
+  function nextWakeAt(): number | undefined {
+    if (!state.lake || state.paused) return undefined;
+    if (state.status === 'Failed' && state.nextRetryAt !== undefined) return state.nextRetryAt;
+    let earliest: number | undefined;
+    for (const key of partitionKeys()) {
+      const due = openedAt(key) + state.flush.maxFileAgeMs;
+      if (earliest === undefined || due < earliest) earliest = due;
+    }
+    return earliest;
+  }
+
+  function rememberRejections(rejections: AlertRejection[]): void {
+    if (rejections.length === 0) return;
+    state.counters.alertsRejected += rejections.length;
+    state.recentRejections = [...state.recentRejections, ...rejections].slice(-RECENT_REJECTIONS);
+  }
+
+  async function setStatus(to: ExportStatus, reason?: string): Promise<void> {
+    if (state.status === to && state.statusReason === reason) return;
+    const from = state.status;
+    const at = new Date().toISOString();
+    state.status = to;
+    state.statusReason = reason;
+    if (from !== to) state.statusSince = at;
+    publishVisibility();
+    try {
+      await quick.updateStatus({ integrationName: state.name, from, to, reason, at });
+    } catch (error) {
+      // The audit record is best effort; the live status is already set.
+      log.warn('could not record status transition', { error: String(error) });
+    }
+  }
+
+  function configView(): IntegrationConfigView {
+    return {
+      name: state.name,
+      externalId: state.externalId,
+      exporterAccountId: state.exporterAccountId,
+      lake: state.lake,
+      flush: state.flush,
+      createdAt: state.createdAt,
+    };
+  }
+
+  function pendingSummary(): PendingSummary {
+    return {
+      alerts: pendingRows(),
+      partitions: partitionKeys().map((key) => {
+        const refs = [...(state.staged[key] ?? []), ...(state.plans[key]?.chunks ?? [])];
+        const opened = openedAt(key);
+        return {
+          partitionKey: key,
+          bufferedAlerts: state.buffer.filter((buffered) => buffered.partitionKey === key).length,
+          stagedRows: refs.reduce((sum, ref) => sum + ref.rows, 0),
+          stagedChunks: refs.length,
+          estimatedBytes: stagedBytes(key),
+          openedAt: new Date(opened).toISOString(),
+          dueAt: new Date(opened + state.flush.maxFileAgeMs).toISOString(),
+        };
+      }),
+    };
+  }
+
+  function statusView(): IntegrationStatus {
+    return {
+      name: state.name,
+      status: state.status,
+      statusReason: state.statusReason,
+      statusSince: state.statusSince,
+      paused: state.paused,
+      configured: state.lake !== undefined,
+      lastExportTime: state.lastExportTime,
+      counters: { ...state.counters },
+      pending: pendingSummary(),
+      recentRejections: state.recentRejections,
+      nextRetryAt: state.status === 'Failed' && state.nextRetryAt !== undefined ? new Date(state.nextRetryAt).toISOString() : undefined,
+    };
+  }
+
+  let publishedVisibility = '';
+  function publishVisibility(): void {
+    const updates = searchAttributeUpdates({
+      name: state.name,
+      status: state.status,
+      lastExportTime: state.lastExportTime,
+      rowsExported: state.counters.rowsExported,
+      filesExported: state.counters.filesExported,
+      alertsRejected: state.counters.alertsRejected,
+    });
+    const memo = {
+      settings: {
+        roleArn: state.lake?.roleArn ?? null,
+        bucket: state.lake?.bucket ?? null,
+        region: state.lake?.region ?? null,
+        folder: state.lake?.folder ?? null,
+        maxFileBytes: state.flush.maxFileBytes,
+        maxFileAgeMs: state.flush.maxFileAgeMs,
+      },
+      statusReason: state.statusReason ?? null,
+      paused: state.paused,
+    };
+    const fingerprint = JSON.stringify([updates.map((update) => [update.key.name, update.value]), memo]);
+    if (fingerprint === publishedVisibility) return;
+    publishedVisibility = fingerprint;
+    upsertSearchAttributes(updates);
+    upsertMemo(memo);
+  }
+
+  // ---- handlers --------------------------------------------------------------
+
+  setHandler(alertsSignal, (raw) => {
+    const batch = AlertBatch.safeParse(raw);
+    if (!batch.success) {
+      rememberRejections([{ index: -1, errors: batch.error.issues.map((issue) => `batch.${issue.path.join('.')}: ${issue.message}`) }]);
+      return;
+    }
+    const { batchId, alerts } = batch.data;
+    if (state.recentBatchIds.includes(batchId)) {
+      state.counters.duplicateBatches += 1;
+      return;
+    }
+    state.recentBatchIds = [...state.recentBatchIds, batchId].slice(-RECENT_BATCH_IDS);
+    state.counters.alertsReceived += alerts.length;
+    const lake = state.lake;
+    if (!lake || state.deleting) {
+      const why = state.deleting ? 'integration is being deleted' : 'integration is not configured yet (no lake settings)';
+      rememberRejections(alerts.map((_, index) => ({ index, errors: [why] })));
+      return;
+    }
+    const { accepted, rejected } = validateAlerts(alerts);
+    rememberRejections(rejected.map((rejection) => ({ ...rejection, errors: rejection.errors.map((error) => `batch ${batchId}: ${error}`) })));
+    const arrivedAt = Date.now();
+    for (const alert of accepted) {
+      // The workflow is authoritative: a stale routing cache at the publisher cannot leak alerts here.
+      if (!state.rules.some((rule) => rule.enabled && ruleMatches(rule, alert))) {
+        state.counters.alertsNotRouted += 1;
+        continue;
+      }
+      state.buffer.push({ alert, partitionKey: partitionKey(partitionOf(alert, lake)), arrivedAt });
+      state.bufferBytes += JSON.stringify(alert).length;
+      state.counters.alertsAccepted += 1;
+    }
+  });
+
+  setHandler(
+    configureUpdate,
+    async (request) => {
+      state.lake = LakeSettings.parse(request.lake);
+      if (request.flush) state.flush = FlushPolicy.parse({ ...state.flush, ...request.flush });
+      // New settings deserve an immediate try, not the slow Failed schedule.
+      retryNow = true;
+      publishVisibility();
+      return configView();
+    },
+    {
+      validator: (request) => {
+        parseOrThrow(LakeSettings, request?.lake, 'lake settings');
+        if (request?.flush) parseOrThrow(FlushPolicy, { ...state.flush, ...request.flush }, 'flush policy');
+      },
+    },
+  );
+
+  setHandler(
+    testConnectionUpdate,
+    async (request) => {
+      const lake = request ? LakeSettings.parse(request.lake) : state.lake!;
+      return probe.testConnection({ integrationName: state.name, lake, externalId: state.externalId });
+    },
+    {
+      validator: (request) => {
+        if (request) parseOrThrow(LakeSettings, request.lake, 'lake settings');
+        else if (!state.lake) throw new InvalidInputError('integration is not configured: give lake settings to test, or configure it first', []);
+      },
+    },
+  );
+
+  // Rules stored here all target this integration; the client keeps names unique across integrations.
+  const ownRule = (ruleInput: AlertRuleInput): AlertRuleInput => ({ ...ruleInput, target: ruleInput?.target ?? state.name });
+  const checkOwnTarget = (rule: AlertRule | undefined) => {
+    if (rule && rule.target !== state.name)
+      throw new InvalidInputError(`alert rule '${rule.name}' target: is ${rule.target}, but this integration is ${state.name}`, ['target: another integration']);
+  };
+
+  setHandler(addRuleUpdate, async (ruleInput) => {
+    state.rules = addRule(state.rules, ownRule(ruleInput));
+    return state.rules[state.rules.length - 1];
+  }, {
+    validator: (ruleInput) => {
+      const rules = addRule(state.rules, ownRule(ruleInput));
+      checkOwnTarget(rules[rules.length - 1]);
+    },
+  });
+
+  setHandler(updateRuleUpdate, async (name, patch) => {
+    state.rules = updateRule(state.rules, name, patch);
+    return findRule(state.rules, patch.name ?? name)!;
+  }, {
+    validator: (name, patch) => checkOwnTarget(findRule(updateRule(state.rules, name, patch), patch?.name ?? name)),
+  });
+
+  setHandler(setRuleEnabledUpdate, async (name, enabled) => {
+    state.rules = setRuleEnabled(state.rules, name, enabled);
+    return findRule(state.rules, name)!;
+  }, { validator: (name, enabled) => void setRuleEnabled(state.rules, name, enabled) });
+
+  setHandler(removeRuleUpdate, async (name) => {
+    state.rules = removeRule(state.rules, name);
+  }, { validator: (name) => void removeRule(state.rules, name) });
+
+  setHandler(pauseUpdate, async () => {
+    state.paused = true;
+    publishVisibility();
+    return statusView();
+  });
+
+  setHandler(resumeUpdate, async () => {
+    state.paused = false;
+    retryNow = true;
+    publishVisibility();
+    return statusView();
+  });
+
+  const awaitFlush = async (): Promise<FlushSummary> => {
+    const ticket = ++flushRequested;
+    await condition(() => flushServed >= ticket);
+    return lastSummary;
+  };
+  setHandler(flushNowUpdate, awaitFlush);
+  setHandler(deleteUpdate, async () => {
+    state.deleting = true;
+    return awaitFlush();
+  });
+
+  setHandler(statusQuery, statusView);
+  setHandler(configQuery, configView);
+  setHandler(rulesQuery, () => state.rules);
+  setHandler(pendingQuery, pendingSummary);
+
+  // ---- the data path ---------------------------------------------------------------
+
+  async function stageBuffer(): Promise<void> {
+    if (state.buffer.length === 0 || !state.lake) return;
+    const batch = state.buffer;
+    const groups = new Map<string, { chunkKey: string; alerts: Alert[]; arrivedAt: number }>();
+    for (const buffered of batch) {
+      let group = groups.get(buffered.partitionKey);
+      if (!group) {
+        group = { chunkKey: `staging/${workflowInfo().workflowId}/${buffered.partitionKey}/${uuid4()}.ndjson.gz`, alerts: [], arrivedAt: buffered.arrivedAt };
+        groups.set(buffered.partitionKey, group);
+      }
+      group.alerts.push(buffered.alert);
+      group.arrivedAt = Math.min(group.arrivedAt, buffered.arrivedAt);
+    }
+    const result = await quick.stageAlerts({
+      groups: [...groups].map(([key, group]) => ({ partitionKey: key, chunkKey: group.chunkKey, alerts: group.alerts })),
+      lake: { region: state.lake.region, roleArn: state.lake.roleArn },
+    });
+    // Only now, with the chunks safely staged, do the alerts leave the buffer (signals may have added more meanwhile).
+    state.buffer = state.buffer.slice(batch.length);
+    state.bufferBytes = state.buffer.reduce((sum, buffered) => sum + JSON.stringify(buffered.alert).length, 0);
+    for (const chunk of result.chunks) {
+      (state.staged[chunk.partitionKey] ??= []).push({ ...chunk, arrivedAt: groups.get(chunk.partitionKey)!.arrivedAt });
+    }
+    if (result.rejected.length > 0) {
+      state.counters.alertsAccepted -= result.rejected.length;
+      rememberRejections(result.rejected.map((rejection) => ({ index: -1, alertId: rejection.alertId, errors: rejection.errors })));
+    }
+  }
+
+  async function flushPartition(key: string): Promise<FlushSummary['files']> {
+    const lake = state.lake!;
+    let plan = state.plans[key];
+    if (!plan) {
+      const chunks = state.staged[key] ?? [];
+      if (chunks.length === 0) return [];
+      plan = { fileStem: uuid4(), chunks };
+      state.plans[key] = plan;
+      delete state.staged[key];
+    }
+    const result = await lakeWriter.writeParquet({
+      integrationName: state.name,
+      roleArn: lake.roleArn,
+      externalId: state.externalId,
+      bucket: lake.bucket,
+      bucketRegion: lake.region,
+      folder: lake.folder,
+      partitionKey: key,
+      chunkKeys: plan.chunks.map((chunk) => chunk.chunkKey),
+      fileStem: plan.fileStem,
+      maxFileBytes: state.flush.maxFileBytes,
+    });
+    delete state.plans[key];
+    state.counters.rowsExported += result.rows;
+    state.counters.filesExported += result.files.length;
+    state.lastExportTime = new Date().toISOString();
+    try {
+      await quick.deleteStaged({ chunkKeys: plan.chunks.map((chunk) => chunk.chunkKey) });
+    } catch (error) {
+      // The rows are in the lake; a leftover staged chunk is only garbage, never exported twice.
+      log.warn('could not delete staged chunks', { partitionKey: key, error: String(error) });
+    }
+    return result.files;
+  }
+
+  async function exportDuePartitions(force: boolean): Promise<FlushSummary['files']> {
+    const now = Date.now();
+    const due = partitionKeys().filter((key) => isDue(key, now, force));
+    if (due.length === 0) return [];
+    if (state.buffer.some((buffered) => due.includes(buffered.partitionKey))) await stageBuffer();
+    const outcomes = await Promise.allSettled(due.map((key) => flushPartition(key)));
+    const files = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? outcome.value : []));
+    const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failure) {
+      if (isCancellation(failure.reason)) throw failure.reason;
+      state.nextRetryAt = Date.now() + state.flush.failedRetryMs;
+      await setStatus('Failed', failureReason(failure.reason));
+    } else if (files.length > 0) {
+      state.nextRetryAt = undefined;
+      await setStatus('Success');
+    }
+    return files;
+  }
+
+  // ---- main loop ------------------------------------------------------------------
+
+  if (!state.exporterAccountId) {
+    try {
+      state.exporterAccountId = (await probe.describeExporter()).accountId;
+    } catch (error) {
+      log.warn('exporter account unknown', { error: String(error) });
+    }
+  }
+  publishVisibility();
+
+  for (;;) {
+    const wakeAt = nextWakeAt();
+    // New alerts can bring the next deadline forward (a new partition): wake up to re-plan.
+    const wantsWork = () =>
+      state.bufferBytes >= STAGE_BUFFER_BYTES ||
+      flushRequested > flushServed ||
+      retryNow ||
+      workflowInfo().continueAsNewSuggested ||
+      nextWakeAt() !== wakeAt;
+    if (wakeAt === undefined) await condition(wantsWork);
+    else await condition(wantsWork, Math.max(wakeAt - Date.now(), 1));
+
+    const ticket = flushRequested;
+    const force = ticket > flushServed || state.deleting;
+    let files: FlushSummary['files'] = [];
+    try {
+      if (state.bufferBytes >= STAGE_BUFFER_BYTES) await stageBuffer();
+      if (canExport(Date.now())) files = await exportDuePartitions(force);
+      retryNow = false;
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      // Staging itself failed (the exporter's own bucket): keep everything buffered and try again later.
+      state.nextRetryAt = Date.now() + state.flush.failedRetryMs;
+      await setStatus('Failed', failureReason(error));
+    }
+    lastSummary = summary(files);
+    flushServed = ticket;
+    publishVisibility();
+
+    if (state.deleting && pendingRows() === 0) {
+      await condition(allHandlersFinished);
+      return lastSummary;
+    }
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof integrationWorkflow>({ name: state.name, externalId: state.externalId, carried: state });
+    }
+  }
+}
+
+/** The message a user sees on a Failed integration: the activity's own reason (AWS code, action, hint). */
+function failureReason(error: unknown): string {
+  let current = error as { cause?: unknown; message?: string } | undefined;
+  while (current?.cause) current = current.cause as typeof current;
+  if (current instanceof ApplicationFailure || current?.message) return current!.message!;
+  return String(error);
+}
