@@ -93,6 +93,7 @@ export class ExporterClient {
   constructor(
     readonly temporal: Client,
     private readonly taskQueue: string,
+    private readonly warn: (message: string) => void = (message) => console.warn(`warning: ${message}`),
   ) {}
 
   static async connect(): Promise<ExporterClient> {
@@ -220,9 +221,14 @@ export class ExporterClient {
 
   /** Every rule of every running integration. */
   async listRules(integration?: string): Promise<AlertRule[]> {
-    const names = integration ? [integration] : (await this.list()).map((listing) => listing.name);
-    const perIntegration = await Promise.all(names.map((name) => this.onIntegration(name, (handle) => handle.query(rulesQuery))));
-    return perIntegration.flat();
+    if (integration) return this.onIntegration(integration, (handle) => handle.query(rulesQuery));
+    const names = (await this.list()).map((listing) => listing.name);
+    const outcomes = await Promise.allSettled(names.map((name) => this.onIntegration(name, (handle) => handle.query(rulesQuery))));
+    // One integration whose worker is down must not stop routing to all the others.
+    outcomes.forEach((outcome, index) => {
+      if (outcome.status === 'rejected') this.warn(`integration '${names[index]}' did not answer (its rules are skipped): ${(outcome.reason as Error)?.message}`);
+    });
+    return outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? outcome.value : []));
   }
 
   async addRule(input: AlertRuleInput): Promise<AlertRule> {

@@ -49,8 +49,14 @@ import {
 } from './integrationApi';
 import { searchAttributeUpdates } from './searchAttributes';
 
-/** Alerts are staged once the buffer passes this size, so workflow state stays small. */
+/**
+ * Alerts are staged once the buffer passes this size, so workflow state stays
+ * small; each staging call carries at most this much, far below Temporal's
+ * payload limits (512 KB warning, 2 MB error).
+ */
 export const STAGE_BUFFER_BYTES = 256 * 1024;
+/** Staging calls run side by side when a burst of signals filled the buffer far past the budget. */
+const STAGING_PARALLELISM = 4;
 const RECENT_BATCH_IDS = 2000;
 const RECENT_REJECTIONS = 50;
 
@@ -72,6 +78,8 @@ interface BufferedAlert {
   alert: Alert;
   partitionKey: string;
   arrivedAt: number;
+  /** Serialized size, for the staging budget. */
+  bytes: number;
 }
 
 interface StagedRef extends StagedChunk {
@@ -138,6 +146,8 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
   let flushServed = 0;
   let lastSummary: FlushSummary = summary([]);
   let retryNow = false;
+  /** Derived from state.buffer (kept in step with it): each partition's oldest buffered arrival. */
+  let bufferedSince = oldestArrivals(state.buffer);
 
   // ---- helpers -------------------------------------------------------------
 
@@ -160,7 +170,7 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
 
   function partitionKeys(): string[] {
     const keys = new Set<string>([...Object.keys(state.staged), ...Object.keys(state.plans)]);
-    for (const buffered of state.buffer) keys.add(buffered.partitionKey);
+    for (const key of bufferedSince.keys()) keys.add(key);
     return [...keys].sort();
   }
 
@@ -168,7 +178,7 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
     let oldest = Infinity;
     for (const ref of state.staged[key] ?? []) oldest = Math.min(oldest, ref.arrivedAt);
     for (const ref of state.plans[key]?.chunks ?? []) oldest = Math.min(oldest, ref.arrivedAt);
-    for (const buffered of state.buffer) if (buffered.partitionKey === key) oldest = Math.min(oldest, buffered.arrivedAt);
+    oldest = Math.min(oldest, bufferedSince.get(key) ?? Infinity);
     return oldest;
   }
 
@@ -233,6 +243,8 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
   }
 
   function pendingSummary(): PendingSummary {
+    const bufferedCounts = new Map<string, number>();
+    for (const buffered of state.buffer) bufferedCounts.set(buffered.partitionKey, (bufferedCounts.get(buffered.partitionKey) ?? 0) + 1);
     return {
       alerts: pendingRows(),
       partitions: partitionKeys().map((key) => {
@@ -240,7 +252,7 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
         const opened = openedAt(key);
         return {
           partitionKey: key,
-          bufferedAlerts: state.buffer.filter((buffered) => buffered.partitionKey === key).length,
+          bufferedAlerts: bufferedCounts.get(key) ?? 0,
           stagedRows: refs.reduce((sum, ref) => sum + ref.rows, 0),
           stagedChunks: refs.length,
           estimatedBytes: stagedBytes(key),
@@ -326,8 +338,11 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
         state.counters.alertsNotRouted += 1;
         continue;
       }
-      state.buffer.push({ alert, partitionKey: partitionKey(partitionOf(alert, lake)), arrivedAt });
-      state.bufferBytes += JSON.stringify(alert).length;
+      const key = partitionKey(partitionOf(alert, lake));
+      const bytes = JSON.stringify(alert).length;
+      state.buffer.push({ alert, partitionKey: key, arrivedAt, bytes });
+      state.bufferBytes += bytes;
+      if (!bufferedSince.has(key)) bufferedSince.set(key, arrivedAt);
       state.counters.alertsAccepted += 1;
     }
   });
@@ -428,11 +443,36 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
 
   // ---- the data path ---------------------------------------------------------------
 
+  /** Stages the whole buffer, in slices of at most STAGE_BUFFER_BYTES each. */
   async function stageBuffer(): Promise<void> {
-    if (state.buffer.length === 0 || !state.lake) return;
-    const batch = state.buffer;
+    const lake = state.lake;
+    if (state.buffer.length === 0 || !lake) return;
+    const taken = state.buffer.length;
+    const slices: BufferedAlert[][] = [];
+    let slice: BufferedAlert[] = [];
+    let sliceBytes = 0;
+    for (const buffered of state.buffer) {
+      if (slice.length > 0 && sliceBytes + buffered.bytes > STAGE_BUFFER_BYTES) {
+        slices.push(slice);
+        slice = [];
+        sliceBytes = 0;
+      }
+      slice.push(buffered);
+      sliceBytes += buffered.bytes;
+    }
+    slices.push(slice);
+    for (let start = 0; start < slices.length; start += STAGING_PARALLELISM) {
+      await Promise.all(slices.slice(start, start + STAGING_PARALLELISM).map((part) => stageSlice(part, lake)));
+    }
+    // Only now, with every chunk safely staged, do the alerts leave the buffer (signals may have added more meanwhile).
+    state.buffer = state.buffer.slice(taken);
+    state.bufferBytes = state.buffer.reduce((sum, buffered) => sum + buffered.bytes, 0);
+    bufferedSince = oldestArrivals(state.buffer);
+  }
+
+  async function stageSlice(slice: BufferedAlert[], lake: LakeSettings): Promise<void> {
     const groups = new Map<string, { chunkKey: string; alerts: Alert[]; arrivedAt: number }>();
-    for (const buffered of batch) {
+    for (const buffered of slice) {
       let group = groups.get(buffered.partitionKey);
       if (!group) {
         group = { chunkKey: `staging/${workflowInfo().workflowId}/${buffered.partitionKey}/${uuid4()}.ndjson.gz`, alerts: [], arrivedAt: buffered.arrivedAt };
@@ -443,11 +483,8 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
     }
     const result = await quick.stageAlerts({
       groups: [...groups].map(([key, group]) => ({ partitionKey: key, chunkKey: group.chunkKey, alerts: group.alerts })),
-      lake: { region: state.lake.region, roleArn: state.lake.roleArn },
+      lake: { region: lake.region, roleArn: lake.roleArn },
     });
-    // Only now, with the chunks safely staged, do the alerts leave the buffer (signals may have added more meanwhile).
-    state.buffer = state.buffer.slice(batch.length);
-    state.bufferBytes = state.buffer.reduce((sum, buffered) => sum + JSON.stringify(buffered.alert).length, 0);
     for (const chunk of result.chunks) {
       (state.staged[chunk.partitionKey] ??= []).push({ ...chunk, arrivedAt: groups.get(chunk.partitionKey)!.arrivedAt });
     }
@@ -496,7 +533,7 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
     const now = Date.now();
     const due = partitionKeys().filter((key) => isDue(key, now, force));
     if (due.length === 0) return [];
-    if (state.buffer.some((buffered) => due.includes(buffered.partitionKey))) await stageBuffer();
+    if (due.some((key) => bufferedSince.has(key))) await stageBuffer();
     const outcomes = await Promise.allSettled(due.map((key) => flushPartition(key)));
     const files = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? outcome.value : []));
     const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
@@ -568,4 +605,10 @@ function failureReason(error: unknown): string {
   while (current?.cause) current = current.cause as typeof current;
   if (current instanceof ApplicationFailure || current?.message) return current!.message!;
   return String(error);
+}
+
+function oldestArrivals(buffer: readonly BufferedAlert[]): Map<string, number> {
+  const oldest = new Map<string, number>();
+  for (const buffered of buffer) oldest.set(buffered.partitionKey, Math.min(oldest.get(buffered.partitionKey) ?? Infinity, buffered.arrivedAt));
+  return oldest;
 }

@@ -42,6 +42,11 @@ export async function startHarness(label: string): Promise<Harness> {
     taskQueue,
     runId,
     async stop() {
+      // Leave no integration of this run behind in the (persistent) dev server.
+      const leftovers = client.temporal.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` });
+      for await (const execution of leftovers) {
+        await client.temporal.workflow.getHandle(execution.workflowId).terminate('test run finished');
+      }
       worker.shutdown();
       await running;
       await nativeConnection.close();

@@ -1,0 +1,137 @@
+/**
+ * The demo's driver (run by scripts/demo.sh with the stack up and a worker
+ * running): sets up an integration the way a user would, publishes a
+ * realistic alert stream built from the real policy catalog, lets the flush
+ * policy post the files, and proves what landed reads back through DuckDB.
+ */
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { ExporterClient } from '../src/client';
+import { loadConfig } from '../src/config';
+import { generateAlerts } from '../src/samples/policyCatalogAlerts';
+
+const ALERT_COUNT = Number(process.env.DEMO_ALERTS ?? 6000);
+const LAKE_BUCKET = process.env.LAKE_BUCKET ?? 'security-lake-local';
+const ROLE_ARN = 'arn:aws:iam::123456789012:role/AmazonSecurityLake-Provider-posture-us-east-1';
+const PARTITIONED_KEY = /^(.+)\/region=([a-z0-9-]+)\/accountId=([a-z0-9-]+)\/eventDay=(\d{8})\/[^/]+\.parquet$/;
+
+const step = (text: string) => console.log(`\n== ${text}`);
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const client = await ExporterClient.connect();
+  const runId = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  const name = `demo-${runId}`;
+  const folder = `ext/posture-alerts/${runId}`;
+  try {
+    step(`create integration ${name}`);
+    const created = await client.createIntegration(name, { flush: { maxFileAgeMs: 10_000 } });
+    console.log(`exporter AWS account ID: ${created.exporterAccountId}`);
+    console.log(`External ID:             ${created.externalId}`);
+
+    step('configure it with the custom source settings');
+    const lake = { roleArn: ROLE_ARN, bucket: LAKE_BUCKET, region: 'us-east-1', folder };
+    await client.configure(name, lake);
+    console.log(`role ${lake.roleArn}\nbucket s3://${lake.bucket}/${lake.folder} (${lake.region}); files posted at 256 MiB or 10 s (demo setting; default 5 min)`);
+
+    step('test connection');
+    const test = await client.testConnection(name);
+    for (const check of test.checks) console.log(`${check.ok ? 'PASS' : 'FAIL'} ${check.check}: ${check.detail}${check.hint ? ` (hint: ${check.hint})` : ''}`);
+    if (!test.ok) throw new Error('test connection failed');
+
+    step('alert rules');
+    await client.addRule({ name: `${name}-cloud-all`, alertType: 'cloud', target: name });
+    await client.addRule({ name: `${name}-iac-all`, alertType: 'iac', target: name });
+    console.log('every cloud alert and every IaC alert is routed to the integration');
+
+    step(`publish ${ALERT_COUNT} alerts built from the policy catalog (plus 3 malformed ones)`);
+    const alerts: unknown[] = generateAlerts({ count: ALERT_COUNT, seed: 20261203, days: { from: '2026-11-29', count: 3 } });
+    // A publisher's mistakes: each is rejected with its field, and nothing else is lost.
+    const aCloudAlert = alerts.find((alert) => (alert as { alert_type: string }).alert_type === 'cloud') as object;
+    alerts.splice(100, 0, { ...aCloudAlert, alert_id: 'bad-risk', risk: 'urgent' });
+    alerts.splice(2000, 0, { ...aCloudAlert, alert_id: 'bad-account', account_id: '../../other-partition' });
+    alerts.splice(4000, 0, { alert_type: 'cloud', alert_id: 'bad-empty' });
+    const started = Date.now();
+    const report = await client.publish(alerts);
+    const sent = report.sent[name] ?? 0;
+    console.log(`sent ${sent} alerts in ${report.batches} signals (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    for (const rejection of report.rejected) console.log(`rejected #${rejection.index} ${rejection.alertId ?? ''}: ${rejection.errors.slice(0, 3).join('; ')}`);
+
+    step('waiting for the flush policy to post the files');
+    let status = await client.status(name);
+    const deadline = Date.now() + 5 * 60_000;
+    while ((status.counters.rowsExported < sent || status.pending.alerts > 0) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      status = await client.status(name);
+      console.log(`  ${status.status}: ${status.counters.rowsExported}/${sent} rows in ${status.counters.filesExported} files; ${status.pending.alerts} pending in ${status.pending.partitions.length} partitions`);
+    }
+    console.log(`status ${status.status} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    step('what landed in the lake');
+    const s3 = new S3Client({ region: config.AWS_REGION, forcePathStyle: config.S3_FORCE_PATH_STYLE });
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: LAKE_BUCKET, Prefix: `${folder}/`, ContinuationToken: token }));
+      keys.push(...(page.Contents ?? []).map((object) => object.Key!));
+      token = page.NextContinuationToken;
+    } while (token);
+
+    const dir = mkdtempSync(path.join(tmpdir(), 'demo-lake-'));
+    const instance = await DuckDBInstance.create(':memory:');
+    const db = await instance.connect();
+    const problems: string[] = [];
+    let totalRows = 0;
+    const files: string[] = [];
+    try {
+      for (const [index, key] of keys.sort().entries()) {
+        if (!PARTITIONED_KEY.test(key)) problems.push(`not a partitioned Parquet key: ${key}`);
+        const object = await s3.send(new GetObjectCommand({ Bucket: LAKE_BUCKET, Key: key }));
+        const file = path.join(dir, `${index}.parquet`);
+        writeFileSync(file, await object.Body!.transformToByteArray());
+        files.push(file);
+        const count = Number((await db.runAndReadAll(`SELECT count(*) AS n FROM read_parquet('${file}')`)).getRowObjects()[0].n);
+        totalRows += count;
+        console.log(`${key.slice(folder.length + 1).padEnd(98)} ${String(count).padStart(6)} rows`);
+      }
+      console.log(`${keys.length} files, ${totalRows} rows (published and accepted: ${sent})`);
+      if (totalRows !== sent) problems.push(`rows in the lake (${totalRows}) != alerts accepted (${sent})`);
+
+      step('DuckDB over the whole lake folder');
+      const fileList = files.map((file) => `'${file}'`).join(', ');
+      const summary = await db.runAndReadAll(`
+        SELECT cloud.provider AS provider, severity, count(*) AS findings,
+               count(DISTINCT cloud.account.uid) AS accounts, min(time_dt) AS first_seen, max(time_dt) AS last_seen
+        FROM read_parquet([${fileList}])
+        GROUP BY ALL ORDER BY provider, findings DESC`);
+      console.table(summary.getRowObjectsJson());
+      const top = await db.runAndReadAll(`
+        SELECT finding.title AS policy, count(*) AS findings
+        FROM read_parquet([${fileList}]) WHERE severity_id >= 4
+        GROUP BY ALL ORDER BY findings DESC, policy LIMIT 5`);
+      console.log('top high/critical policies:');
+      console.table(top.getRowObjectsJson());
+    } finally {
+      db.closeSync();
+      instance.closeSync();
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    if (problems.length > 0) {
+      for (const problem of problems) console.error(`PROBLEM: ${problem}`);
+      process.exitCode = 1;
+    } else {
+      console.log(`\nOK: ${sent} alerts -> ${keys.length} Parquet files under s3://${LAKE_BUCKET}/${folder}/, every file read back by DuckDB.`);
+    }
+  } finally {
+    await client.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
