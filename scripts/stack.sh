@@ -47,6 +47,8 @@ REGION=us-east-1
 LAKE_BUCKET=security-lake-local
 STAGING_BUCKET=security-lake-exporter-staging
 READONLY_BUCKET=security-lake-readonly
+# Exists, but the exporter may not touch it at all (test connection: AccessDenied).
+FOREIGN_BUCKET=security-lake-foreign
 MC_ALIAS=sle-local
 
 # Module builds have no VCS info to stamp; without this go install can fail.
@@ -343,6 +345,18 @@ exporter_policy_json() {
       "Effect": "Allow",
       "Action": ["s3:ListBucket", "s3:GetBucketLocation"],
       "Resource": ["arn:aws:s3:::$READONLY_BUCKET"]
+    },
+    {
+      "Sid": "AnyBucketExistenceLikeAws",
+      "Effect": "Allow",
+      "Action": ["s3:ListBucket"],
+      "Resource": ["arn:aws:s3:::*"]
+    },
+    {
+      "Sid": "ForeignBucketNoAccessAtAll",
+      "Effect": "Deny",
+      "Action": ["s3:*"],
+      "Resource": ["arn:aws:s3:::$FOREIGN_BUCKET", "arn:aws:s3:::$FOREIGN_BUCKET/*"]
     }
   ]
 }
@@ -353,7 +367,7 @@ provision() {
   log "provisioning minio (buckets, exporter user and policy)"
   mc_ alias set "$MC_ALIAS" "http://$HOST:$MINIO_PORT" "$MINIO_ROOT_USER_LOCAL" "$MINIO_ROOT_PASSWORD_LOCAL" --api S3v4 >/dev/null
   local b
-  for b in "$LAKE_BUCKET" "$STAGING_BUCKET" "$READONLY_BUCKET"; do
+  for b in "$LAKE_BUCKET" "$STAGING_BUCKET" "$READONLY_BUCKET" "$FOREIGN_BUCKET"; do
     mc_ mb --ignore-existing --region "$REGION" "$MC_ALIAS/$b" >/dev/null
   done
   local pf="$STACK_DIR/exporter-policy.json"
@@ -404,7 +418,7 @@ cmd_up() {
 [stack]   Temporal Web UI   http://$HOST:$TEMPORAL_UI_PORT
 [stack]   S3 / STS (MinIO)  http://$HOST:$MINIO_PORT  (region $REGION)
 [stack]   MinIO console     http://$HOST:$MINIO_CONSOLE_PORT  (user $MINIO_ROOT_USER_LOCAL / $MINIO_ROOT_PASSWORD_LOCAL)
-[stack]   buckets           $LAKE_BUCKET (lake), $STAGING_BUCKET (staging), $READONLY_BUCKET (no write)
+[stack]   buckets           $LAKE_BUCKET (lake), $STAGING_BUCKET (staging), $READONLY_BUCKET (no write), $FOREIGN_BUCKET (no access)
 [stack]   for your shell:   eval "\$(scripts/stack.sh env)"
 [stack]   stop with:        scripts/stack.sh down
 EOF
@@ -461,6 +475,7 @@ unset AWS_SESSION_TOKEN
 export STAGING_BUCKET=$(q "$STAGING_BUCKET")
 export LAKE_BUCKET=$(q "$LAKE_BUCKET")
 export READONLY_BUCKET=$(q "$READONLY_BUCKET")
+export FOREIGN_BUCKET=$(q "$FOREIGN_BUCKET")
 export EXPORTER_ACCOUNT_ID=000000000000
 export MC_CONFIG_DIR=$(q "$MC_CONFIG_DIR")
 EOF

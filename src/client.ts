@@ -174,11 +174,20 @@ export class ExporterClient {
   }
 
   async status(name: string): Promise<IntegrationStatus> {
-    return this.onIntegration(name, (handle) => handle.query(statusQuery));
+    return this.onIntegration(name, async (handle) => (await this.assertRunning(name, handle)).query(statusQuery));
   }
 
   async config(name: string): Promise<IntegrationConfigView> {
-    return this.onIntegration(name, (handle) => handle.query(configQuery));
+    return this.onIntegration(name, async (handle) => (await this.assertRunning(name, handle)).query(configQuery));
+  }
+
+  /** Temporal answers queries on closed workflows too; a deleted integration should not look alive. */
+  private async assertRunning(name: string, handle: WorkflowHandle<typeof integrationWorkflow>): Promise<WorkflowHandle<typeof integrationWorkflow>> {
+    const description = await handle.describe();
+    if (description.status.name !== 'RUNNING') {
+      throw new InvalidInputError(`integration '${name}' does not exist (it was deleted: ${description.status.name.toLowerCase()})`, [`integration: '${name}' not found`]);
+    }
+    return handle;
   }
 
   async flushNow(name: string): Promise<FlushSummary> {
