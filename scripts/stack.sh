@@ -267,7 +267,10 @@ start_temporal() {
   if our_pid temporal >/dev/null; then log "temporal already running (pid $(our_pid temporal))"; return; fi
   check_ports_free temporal
   local args=(server start-dev --ip "$HOST" --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT"
-    --db-filename "$STACK_DIR/temporal.sqlite" --namespace "$TEMPORAL_NAMESPACE" --log-format text)
+    --db-filename "$STACK_DIR/temporal.sqlite" --namespace "$TEMPORAL_NAMESPACE" --log-format text
+    # Suggest continue-as-new after 400 events (default 4k) so the local stack
+    # exercises that path the way a busy production integration does.
+    --dynamic-config-value "limit.historyCount.suggestContinueAsNew=${SLE_SUGGEST_CAN_EVENTS:-400}")
   local sa
   # Registering at every start is fine: start-dev skips attributes that already
   # exist in the SQLite file with the same type.

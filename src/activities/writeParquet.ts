@@ -42,11 +42,6 @@ export interface WriteParquetResult {
 
 const MiB = 1024 * 1024;
 
-/** Rows per row group: small files roll at the first group past maxFileBytes, large ones keep groups far below 256 MB. */
-export function rowGroupRowsFor(maxFileBytes: number): number {
-  return Math.max(50, Math.min(50_000, Math.floor(maxFileBytes / 400)));
-}
-
 export async function writeParquet(input: WriteParquetInput): Promise<WriteParquetResult> {
   const role: RoleTarget = { roleArn: input.roleArn, externalId: input.externalId, sessionName: `security-lake-exporter-${input.integrationName}` };
   let client;
@@ -56,7 +51,6 @@ export async function writeParquet(input: WriteParquetInput): Promise<WriteParqu
     throw toActivityFailure(error, 'assumeRole', `sts:AssumeRole ${input.roleArn}`);
   }
   const prefix = partitionPrefix(input.folder, parsePartitionKey(input.partitionKey));
-  const rowGroupRows = rowGroupRowsFor(input.maxFileBytes);
   const files: WrittenFile[] = [];
   let current: { writer: FindingParquetWriter; key: string; uploaded: Promise<unknown>; body: PassThrough } | undefined;
   let totalRows = 0;
@@ -75,7 +69,7 @@ export async function writeParquet(input: WriteParquetInput): Promise<WriteParqu
     const uploaded = upload.done();
     // An upload that fails stops the encoder instead of leaving it blocked on backpressure.
     uploaded.catch((error) => body.destroy(error as Error));
-    const writer = await FindingParquetWriter.open(body, { rowGroupRows });
+    const writer = await FindingParquetWriter.open(body);
     return { writer, key, uploaded, body };
   };
 
@@ -100,7 +94,8 @@ export async function writeParquet(input: WriteParquetInput): Promise<WriteParqu
       await current.writer.appendRow(row);
       totalRows += 1;
       if (totalRows % 5000 === 0) heartbeat({ files: files.length, rows: totalRows });
-      if (current.writer.bytesWritten >= input.maxFileBytes) await closeFile();
+      // Written bytes plus the bound of the open row group: files stay close to maxFileBytes.
+      if (current.writer.bytesWritten + current.writer.bufferedBytes >= input.maxFileBytes) await closeFile();
     }
     await closeFile();
   } catch (error) {

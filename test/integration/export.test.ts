@@ -181,6 +181,36 @@ describe('export to the lake', () => {
     expect(await readLake(LAKE_BUCKET, `${folder}/`)).toHaveLength(4);
   });
 
+  test('a long-lived integration continues as new when Temporal suggests it, losing and duplicating nothing', async () => {
+    const { name, folder } = await integration('can', { maxFileAgeMs: 400 });
+    const handle = harness.client.temporal.workflow.getHandle(`security-lake-integration:${name}`);
+    const firstRun = (await handle.describe()).runId;
+    await handle.signal('alerts', { batchId: 'before-continue-as-new', alerts: [cloudAlert({ alert_id: 'can-first' })] });
+    // Many small batches with flushes in between grow the history past the
+    // dev server's suggestion threshold (scripts/stack.sh: 400 events).
+    const published: string[] = ['can-first'];
+    for (let round = 0; round < 60; round += 1) {
+      const batch = Array.from({ length: 5 }, (_, i) => cloudAlert({ alert_id: `can-${round}-${i}` }));
+      published.push(...batch.map((alert) => alert.alert_id));
+      await harness.client.publish(batch);
+      if (round % 4 === 3) await harness.client.flushNow(name);
+    }
+    await harness.client.flushNow(name);
+    const status = await eventually(() => harness.client.status(name), (s) => s.counters.rowsExported === published.length, 30_000);
+    expect(status.counters.rowsExported).toBe(published.length);
+    expect(status.counters.alertsAccepted).toBe(published.length);
+    expect((await handle.describe()).runId).not.toBe(firstRun);
+    const rows = await readLake(LAKE_BUCKET, `${folder}/`);
+    expect(rows.map((row) => row.uid).sort()).toEqual([...published].sort());
+    // Rules and the dedupe memory survived into the new run: the same batch is still ignored.
+    expect(await harness.client.listRules(name)).toHaveLength(2);
+    await handle.signal('alerts', { batchId: 'before-continue-as-new', alerts: [cloudAlert({ alert_id: 'can-first' })] });
+    await harness.client.flushNow(name);
+    const after = await harness.client.status(name);
+    expect(after.counters.duplicateBatches).toBe(1);
+    expect(after.counters.rowsExported).toBe(published.length);
+  });
+
   test('a second create of the same name is refused clearly', async () => {
     const name = `${harness.runId}-dup`;
     const created = await harness.client.createIntegration(name);
