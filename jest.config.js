@@ -9,5 +9,4 @@ module.exports = {
   globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
   testTimeout: 120000,
   maxWorkers: 2,
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
 };

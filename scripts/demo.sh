@@ -26,5 +26,5 @@ node --import tsx scripts/demo.ts "$@"
 echo
 echo "[demo] The local stack keeps running so you can look around:"
 echo "         Temporal Web UI  http://127.0.0.1:8233  (workflow list shows each integration's ExportStatus)"
-echo "         temporal workflow list --query 'ExportStatus=\"Success\"'   (PATH: eval \"\$(npm run -s stack env)\")"
+echo "         eval \"\$(npm run -s stack env)\"; temporal workflow list --query 'ExportStatus=\"Success\" AND ExecutionStatus=\"Running\"'"
 echo "       Stop it with: npm run stack down"

@@ -27,6 +27,21 @@ async function main(): Promise<void> {
   const name = `demo-${runId}`;
   const folder = `ext/posture-alerts/${runId}`;
   try {
+    // Build the alert stream first: nothing is created if the catalog is missing.
+    const alerts: unknown[] = generateAlerts({ count: ALERT_COUNT, seed: 20261203, days: { from: '2026-11-29', count: 3 } });
+
+    // Earlier demo runs left an integration with catch-all rules: retire it, or it would receive this run's alerts too.
+    for (const earlier of (await client.list()).filter((listing) => listing.name.startsWith('demo-'))) {
+      try {
+        const summary = await client.deleteIntegration(earlier.name);
+        console.log(`deleted the previous demo integration ${earlier.name} (final flush: ${summary.rows} rows)`);
+      } catch (error) {
+        // E.g. one started by an older, incompatible version of the workflow code: demo data, so end it.
+        await client.temporal.workflow.getHandle(earlier.workflowId).terminate('replaced by a new demo run');
+        console.log(`terminated the previous demo integration ${earlier.name} (${(error as Error).message})`);
+      }
+    }
+
     step(`create integration ${name}`);
     const created = await client.createIntegration(name, { flush: { maxFileAgeMs: 10_000 } });
     console.log(`exporter AWS account ID: ${created.exporterAccountId}`);
@@ -48,7 +63,6 @@ async function main(): Promise<void> {
     console.log('every cloud alert and every IaC alert is routed to the integration');
 
     step(`publish ${ALERT_COUNT} alerts built from the policy catalog (plus 3 malformed ones)`);
-    const alerts: unknown[] = generateAlerts({ count: ALERT_COUNT, seed: 20261203, days: { from: '2026-11-29', count: 3 } });
     // A publisher's mistakes: each is rejected with its field, and nothing else is lost.
     const aCloudAlert = alerts.find((alert) => (alert as { alert_type: string }).alert_type === 'cloud') as object;
     alerts.splice(100, 0, { ...aCloudAlert, alert_id: 'bad-risk', risk: 'urgent' });
@@ -103,17 +117,19 @@ async function main(): Promise<void> {
       step('DuckDB over the whole lake folder');
       const fileList = files.map((file) => `'${file}'`).join(', ');
       const summary = await db.runAndReadAll(`
-        SELECT cloud.provider AS provider, severity, count(*) AS findings,
-               count(DISTINCT cloud.account.uid) AS accounts, min(time_dt) AS first_seen, max(time_dt) AS last_seen
+        SELECT metadata.log_name AS kind, cloud.provider AS provider, severity, count(*)::INTEGER AS findings,
+               count(DISTINCT cloud.account.uid)::INTEGER AS accounts, strftime(min(time_dt), '%Y-%m-%d %H:%M') AS first,
+               strftime(max(time_dt), '%Y-%m-%d %H:%M') AS last
         FROM read_parquet([${fileList}])
-        GROUP BY ALL ORDER BY provider, findings DESC`);
-      console.table(summary.getRowObjectsJson());
+        GROUP BY ALL ORDER BY kind, provider, findings DESC`);
+      console.log('(IaC alerts have no cloud account: they are partitioned under the lake region and the role account)');
+      printTable(summary.getRowObjectsJson());
       const top = await db.runAndReadAll(`
-        SELECT finding.title AS policy, count(*) AS findings
+        SELECT finding.title AS policy, count(*)::INTEGER AS findings
         FROM read_parquet([${fileList}]) WHERE severity_id >= 4
         GROUP BY ALL ORDER BY findings DESC, policy LIMIT 5`);
       console.log('top high/critical policies:');
-      console.table(top.getRowObjectsJson());
+      printTable(top.getRowObjectsJson());
     } finally {
       db.closeSync();
       instance.closeSync();
@@ -129,6 +145,18 @@ async function main(): Promise<void> {
   } finally {
     await client.close();
   }
+}
+
+/** A plain aligned table (console.table adds an index column and quotes strings). */
+function printTable(rows: Record<string, unknown>[]): void {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]);
+  const cell = (value: unknown) => (value === null || value === undefined ? '' : String(value));
+  const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => cell(row[column]).length)));
+  const line = (values: string[]) => values.map((value, index) => value.padEnd(widths[index])).join('  ');
+  console.log(line(columns));
+  console.log(line(widths.map((width) => '-'.repeat(width))));
+  for (const row of rows) console.log(line(columns.map((column) => cell(row[column]))));
 }
 
 main().catch((error) => {

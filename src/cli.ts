@@ -13,7 +13,7 @@ const USAGE = `security-lake-exporter <command>
 
 Integrations
   create <name> [lake options] [flush options]   create; prints the exporter account ID and External ID
-  configure <name> <lake options> [flush options]
+  configure <name> [lake options] [flush options]  lake options required the first time
   test-connection <name> [lake options]          assume role, bucket exists, bucket region
   list                                           every integration with its status
   show <name>                                    status, counters, pending partitions, settings
@@ -119,14 +119,34 @@ function ruleFiltersFrom(flags: Flags) {
   return { scope: definedOnly(scope), policies: definedOnly(policies) };
 }
 
-function readJson(path: string): unknown {
-  return JSON.parse(readFileSync(path, 'utf8'));
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InvalidInputError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message}`, []);
+  }
+}
+
+function readJson(path: string, what: string): unknown {
+  const text = readText(path);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InvalidInputError(`${path}: not ${what} (${(error as Error).message})`, []);
+  }
 }
 
 /** A JSON array, a single JSON object, or NDJSON (one alert per line). */
 export function readAlertsFile(path: string): unknown[] {
-  const text = readFileSync(path, 'utf8').trim();
-  if (text.startsWith('[')) return JSON.parse(text) as unknown[];
+  const text = readText(path).trim();
+  if (text.startsWith('[')) {
+    try {
+      return JSON.parse(text) as unknown[];
+    } catch (error) {
+      throw new InvalidInputError(`${path}: not a JSON array of alerts (${(error as Error).message})`, []);
+    }
+  }
   const lines = text.split(/\r?\n/).filter((line) => line.trim());
   return lines.map((line, index) => {
     try {
@@ -191,7 +211,7 @@ export async function runCli(argv: string[]): Promise<void> {
         break;
       }
       case 'configure': {
-        const config = await client.configure(need('<name>', rest[0]), lakeFrom(flags, true)!, flushFrom(flags));
+        const config = await client.configure(need('<name>', rest[0]), lakeFrom(flags, false), flushFrom(flags));
         print(config, () => console.log(`Configured ${config.name}: s3://${config.lake?.bucket}/${config.lake?.folder} (${config.lake?.region}) via ${config.lake?.roleArn}`));
         break;
       }
@@ -212,7 +232,7 @@ export async function runCli(argv: string[]): Promise<void> {
         const listings = await client.list();
         print(listings, () => {
           if (listings.length === 0) console.log('No integrations. Create one with `create <name>`.');
-          for (const listing of listings) console.log(`${listing.name.padEnd(30)} ${listing.status.padEnd(8)} since ${listing.startTime.toISOString()}`);
+          for (const listing of listings) console.log(`${listing.name.padEnd(30)} ${listing.status.padEnd(8)} last export ${listing.lastExportTime?.toISOString() ?? 'never'}`);
         });
         break;
       }
@@ -258,7 +278,7 @@ export async function runCli(argv: string[]): Promise<void> {
         break;
       }
       case 'explain': {
-        const explanation = await client.explain(readJson(need('<alert.json>', rest[0])));
+        const explanation = await client.explain(readJson(need('<alert.json>', rest[0]), 'one alert as a JSON object'));
         print(explanation, () => console.log(formatExplanation(explanation)));
         break;
       }
@@ -294,7 +314,7 @@ async function runRules(
     }
     case 'add': {
       const input = (flags.file
-        ? readJson(flags.file)
+        ? readJson(flags.file, 'a JSON alert rule')
         : { name: flags.name, alertType: flags.type, target: flags.target, enabled: !flags.disabled, ...ruleFiltersFrom(flags) }) as AlertRuleInput;
       const rule = await client.addRule(input);
       print(rule, () => console.log(`Added ${summarizeRule(rule)}`));
@@ -302,7 +322,7 @@ async function runRules(
     }
     case 'update': {
       const patch = (flags.file
-        ? readJson(flags.file)
+        ? readJson(flags.file, 'a JSON rule update')
         : Object.fromEntries(
             Object.entries({ name: flags.name, alertType: flags.type, target: flags.target, ...ruleFiltersFrom(flags) }).filter(
               ([, value]) => value !== undefined && !(typeof value === 'object' && Object.keys(value).length === 0),

@@ -42,7 +42,7 @@ import {
   type IntegrationStatus,
 } from './workflows/integrationApi';
 import { integrationWorkflow } from './workflows/integrationWorkflow';
-import { ExportStatusKey, IntegrationNameKey } from './workflows/searchAttributes';
+import { ExportStatusKey, IntegrationNameKey, LastExportTimeKey } from './workflows/searchAttributes';
 
 export interface CreateIntegrationOptions {
   lake?: LakeSettingsInput;
@@ -61,6 +61,7 @@ export interface IntegrationListing {
   name: string;
   workflowId: string;
   status: string;
+  lastExportTime?: Date;
   startTime: Date;
 }
 
@@ -162,8 +163,10 @@ export class ExporterClient {
     return config;
   }
 
-  async configure(name: string, lake: LakeSettingsInput, flush?: FlushPolicyInput): Promise<IntegrationConfigView> {
-    parseOrThrow(LakeSettings, lake, 'lake settings');
+  /** Lake settings are required the first time; later either part may be changed alone. */
+  async configure(name: string, lake: LakeSettingsInput | undefined, flush?: FlushPolicyInput): Promise<IntegrationConfigView> {
+    if (lake) parseOrThrow(LakeSettings, lake, 'lake settings');
+    if (!lake && !flush) throw new InvalidInputError('configure: give lake settings, a flush policy, or both', []);
     return this.onIntegration(name, (handle) => handle.executeUpdate(configureUpdate, { args: [{ lake, flush }] }));
   }
 
@@ -220,6 +223,7 @@ export class ExporterClient {
         name,
         workflowId: execution.workflowId,
         status: execution.typedSearchAttributes.get(ExportStatusKey) ?? 'Pending',
+        lastExportTime: execution.typedSearchAttributes.get(LastExportTimeKey),
         startTime: execution.startTime,
       });
     }

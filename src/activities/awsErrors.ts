@@ -41,8 +41,13 @@ export function describeAwsError(error: unknown): AwsProblem {
   if (code === 'NotFound' || (bodiless && httpStatus === 404)) code = 'NoSuchBucket';
   if (code === 'Forbidden' || (bodiless && httpStatus === 403)) code = 'AccessDenied';
   if (httpStatus === 301 && code !== 'PermanentRedirect') code = 'PermanentRedirect';
+  // Bodiless responses leave the SDK with a bare name as message: say what happened instead.
+  let message = (err?.message ?? '').trim().replace(/\.+$/, '');
+  if (!message || message === err?.name || message === 'UnknownError' || message === 'Unknown') {
+    message = httpStatus ? `HTTP ${httpStatus} without details` : code;
+  }
   const retryable = !PERMANENT_CODES.has(code) && !(httpStatus !== undefined && httpStatus >= 400 && httpStatus < 500 && httpStatus !== 429 && httpStatus !== 408);
-  return { code, httpStatus, message: err?.message || code, retryable };
+  return { code, httpStatus, message, retryable };
 }
 
 /** A hint for the user, by the step that failed and AWS's error code. */

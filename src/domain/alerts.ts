@@ -86,6 +86,11 @@ export const CloudAlert = z.object({
   identity_source: z.string().max(256).optional(),
   identity_name: z.string().max(256).optional(),
   identity_power_category: z.string().max(256).optional(),
+}).superRefine((alert, ctx) => {
+  // An AWS account is always 12 digits; the lake partitions by it.
+  if (alert.csp === 'aws' && !/^\d{12}$/.test(alert.account_id)) {
+    ctx.addIssue({ code: 'custom', path: ['account_id'], message: 'must be a 12-digit AWS account ID for csp aws' });
+  }
 });
 export type CloudAlert = z.infer<typeof CloudAlert>;
 

@@ -3,7 +3,6 @@
  * validate what the user enters, with messages that say what is wrong.
  */
 import { z } from 'zod';
-import { regionName } from './alerts';
 
 export const IntegrationName = z
   .string()
@@ -41,10 +40,13 @@ export const FolderLocation = z
       .refine((folder) => /^[A-Za-z0-9!_.*'()\/-]*$/.test(folder), 'must use only letters, digits and the characters ! _ . * \' ( ) - /'),
   );
 
+/** Security Lake lives in AWS regions only: us-east-1, eu-west-2, us-gov-west-1, ap-southeast-4, ... */
+export const AwsRegion = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, 'must be an AWS region such as us-east-1 or eu-west-2');
+
 export const LakeSettings = z.object({
   roleArn: RoleArn,
   bucket: BucketName,
-  region: regionName,
+  region: AwsRegion,
   folder: FolderLocation,
 });
 export type LakeSettings = z.infer<typeof LakeSettings>;

@@ -1,7 +1,8 @@
 /**
  * Deterministic, realistic alerts built from the real policy catalog in
- * `${POLICY_CATALOG_DIR:-<repo>/../shared/data/policies}` (Prowler checks for
- * cloud alerts, Checkov checks for IaC alerts; see SOURCES.md there).
+ * `${POLICY_CATALOG_DIR:-<repo>/data/policies}` (Prowler checks for cloud
+ * alerts, Checkov checks for IaC alerts; a verbatim copy of the shared catalog
+ * so a clone is self-contained; see SOURCES.md there).
  *
  * Same seed, same options → the same alerts, byte for byte: a seeded PRNG
  * (never Math.random) and a fixed reference "now" (the end of the day range).
@@ -9,7 +10,7 @@
  * index or policy, so asking for more alerts does not change the earlier ones.
  *
  * The catalog's facts come from Prowler and Checkov (Apache-2.0); they are
- * read at run time, not copied here. Keep SOURCES.md's attribution with them.
+ * read at run time. Keep SOURCES.md's attribution with them.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -75,7 +76,7 @@ function findRepoRoot(startDir: string): string {
 }
 
 export function policyCatalogDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.POLICY_CATALOG_DIR ? resolve(env.POLICY_CATALOG_DIR) : resolve(findRepoRoot(__dirname), '..', 'shared', 'data', 'policies');
+  return env.POLICY_CATALOG_DIR ? resolve(env.POLICY_CATALOG_DIR) : resolve(findRepoRoot(__dirname), 'data', 'policies');
 }
 
 const catalogCache = new Map<string, PolicyCatalog>();

@@ -74,7 +74,8 @@ export interface IntegrationConfigView {
 }
 
 export interface ConfigureInput {
-  lake: LakeSettingsInput;
+  /** Required the first time; leave out to change only the flush policy. */
+  lake?: LakeSettingsInput;
   flush?: FlushPolicyInput;
 }
 

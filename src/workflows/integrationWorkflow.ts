@@ -19,7 +19,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type * as activities from '../activities';
-import type { StagedChunk } from '../activities/staging';
+import type { MappingRejection, StagedChunk } from '../activities/staging';
 import { AlertBatch, validateAlerts, type Alert, type AlertRejection } from '../domain/alerts';
 import { FlushPolicy, InvalidInputError, LakeSettings, parseOrThrow, type ExportStatus } from '../domain/integration';
 import { partitionKey, partitionOf } from '../domain/partition';
@@ -193,13 +193,18 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
     return force || key in state.plans || openedAt(key) + state.flush.maxFileAgeMs <= now || stagedBytes(key) >= state.flush.maxFileBytes;
   }
 
+  /** Paused holds files back; a delete's final flush goes through anyway. */
+  function holding(): boolean {
+    return state.paused && !state.deleting;
+  }
+
   function canExport(now: number): boolean {
-    if (!state.lake || state.paused) return false;
+    if (!state.lake || holding()) return false;
     return state.status !== 'Failed' || retryNow || state.deleting || (state.nextRetryAt ?? 0) <= now;
   }
 
   function nextWakeAt(): number | undefined {
-    if (!state.lake || state.paused) return undefined;
+    if (!state.lake || holding()) return undefined;
     if (state.status === 'Failed' && state.nextRetryAt !== undefined) return state.nextRetryAt;
     let earliest: number | undefined;
     for (const key of partitionKeys()) {
@@ -338,7 +343,14 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
         state.counters.alertsNotRouted += 1;
         continue;
       }
-      const key = partitionKey(partitionOf(alert, lake));
+      let key: string;
+      try {
+        key = partitionKey(partitionOf(alert, lake));
+      } catch (error) {
+        // Never let one alert fail the workflow task: report it like any invalid alert.
+        rememberRejections([{ index: -1, alertId: alert.alert_id, errors: [`partition: ${(error as Error).message}`] }]);
+        continue;
+      }
       const bytes = JSON.stringify(alert).length;
       state.buffer.push({ alert, partitionKey: key, arrivedAt, bytes });
       state.bufferBytes += bytes;
@@ -350,7 +362,7 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
   setHandler(
     configureUpdate,
     async (request) => {
-      state.lake = LakeSettings.parse(request.lake);
+      if (request.lake) state.lake = LakeSettings.parse(request.lake);
       if (request.flush) state.flush = FlushPolicy.parse({ ...state.flush, ...request.flush });
       // New settings deserve an immediate try, not the slow Failed schedule.
       retryNow = true;
@@ -359,7 +371,8 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
     },
     {
       validator: (request) => {
-        parseOrThrow(LakeSettings, request?.lake, 'lake settings');
+        if (request?.lake) parseOrThrow(LakeSettings, request.lake, 'lake settings');
+        else if (!state.lake) throw new InvalidInputError('lake settings: required the first time (role ARN, bucket, region, folder)', ['lake: required']);
         if (request?.flush) parseOrThrow(FlushPolicy, { ...state.flush, ...request.flush }, 'flush policy');
       },
     },
@@ -461,16 +474,25 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
       sliceBytes += buffered.bytes;
     }
     slices.push(slice);
+    const results: Awaited<ReturnType<typeof stageSlice>>[] = [];
     for (let start = 0; start < slices.length; start += STAGING_PARALLELISM) {
-      await Promise.all(slices.slice(start, start + STAGING_PARALLELISM).map((part) => stageSlice(part, lake)));
+      results.push(...(await Promise.all(slices.slice(start, start + STAGING_PARALLELISM).map((part) => stageSlice(part, lake)))));
     }
-    // Only now, with every chunk safely staged, do the alerts leave the buffer (signals may have added more meanwhile).
+    // All or nothing, in one step: the alerts leave the buffer exactly when their chunks are recorded, so
+    // nothing is counted twice, and after a failure the buffer is staged again (the orphaned chunks are never read).
     state.buffer = state.buffer.slice(taken);
     state.bufferBytes = state.buffer.reduce((sum, buffered) => sum + buffered.bytes, 0);
     bufferedSince = oldestArrivals(state.buffer);
+    for (const result of results) {
+      for (const chunk of result.chunks) (state.staged[chunk.partitionKey] ??= []).push(chunk);
+      if (result.rejected.length > 0) {
+        state.counters.alertsAccepted -= result.rejected.length;
+        rememberRejections(result.rejected.map((rejection) => ({ index: -1, alertId: rejection.alertId, errors: rejection.errors })));
+      }
+    }
   }
 
-  async function stageSlice(slice: BufferedAlert[], lake: LakeSettings): Promise<void> {
+  async function stageSlice(slice: BufferedAlert[], lake: LakeSettings): Promise<{ chunks: StagedRef[]; rejected: MappingRejection[] }> {
     const groups = new Map<string, { chunkKey: string; alerts: Alert[]; arrivedAt: number }>();
     for (const buffered of slice) {
       let group = groups.get(buffered.partitionKey);
@@ -485,13 +507,10 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
       groups: [...groups].map(([key, group]) => ({ partitionKey: key, chunkKey: group.chunkKey, alerts: group.alerts })),
       lake: { region: lake.region, roleArn: lake.roleArn },
     });
-    for (const chunk of result.chunks) {
-      (state.staged[chunk.partitionKey] ??= []).push({ ...chunk, arrivedAt: groups.get(chunk.partitionKey)!.arrivedAt });
-    }
-    if (result.rejected.length > 0) {
-      state.counters.alertsAccepted -= result.rejected.length;
-      rememberRejections(result.rejected.map((rejection) => ({ index: -1, alertId: rejection.alertId, errors: rejection.errors })));
-    }
+    return {
+      chunks: result.chunks.map((chunk) => ({ ...chunk, arrivedAt: groups.get(chunk.partitionKey)!.arrivedAt })),
+      rejected: result.rejected,
+    };
   }
 
   async function flushPartition(key: string): Promise<FlushSummary['files']> {
@@ -520,6 +539,8 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
     state.counters.rowsExported += result.rows;
     state.counters.filesExported += result.files.length;
     state.lastExportTime = new Date().toISOString();
+    // Pending ends with the first file in the lake, not when every partition of this round is done.
+    if (state.status === 'Pending') await setStatus('Success');
     try {
       await quick.deleteStaged({ chunkKeys: plan.chunks.map((chunk) => chunk.chunkKey) });
     } catch (error) {
@@ -593,8 +614,21 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
       return lastSummary;
     }
     if (workflowInfo().continueAsNewSuggested) {
-      await condition(allHandlersFinished);
-      return continueAsNew<typeof integrationWorkflow>({ name: state.name, externalId: state.externalId, carried: state });
+      // The carried state must fit one payload (2 MB): stage the buffer down to its budget first.
+      // No await between the last check and continueAsNew, so nothing arrives unseen in between.
+      let staged = true;
+      for (;;) {
+        await condition(allHandlersFinished);
+        if (state.bufferBytes < STAGE_BUFFER_BYTES) break;
+        try {
+          await stageBuffer();
+        } catch (error) {
+          if (isCancellation(error)) throw error;
+          staged = false; // keep running on this history and try again next round
+          break;
+        }
+      }
+      if (staged) return continueAsNew<typeof integrationWorkflow>({ name: state.name, externalId: state.externalId, carried: state });
     }
   }
 }

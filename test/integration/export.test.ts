@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import type { AlertInput } from '../../src/domain/alerts';
+import { generateAlerts } from '../../src/samples/policyCatalogAlerts';
 import { cloudAlert, iacAlert } from '../support/alertFactory';
 import { eventually, LAKE_BUCKET, listKeys, READONLY_BUCKET, readLake, ROLE_ARN, startHarness, type Harness } from '../support/lake';
 
@@ -209,6 +210,25 @@ describe('export to the lake', () => {
     const after = await harness.client.status(name);
     expect(after.counters.duplicateBatches).toBe(1);
     expect(after.counters.rowsExported).toBe(published.length);
+  });
+
+  test('a burst far larger than one payload is staged in slices and carried across continue-as-new', async () => {
+    const { name, folder } = await integration('burst', { maxFileAgeMs: 2_000 });
+    const handle = harness.client.temporal.workflow.getHandle(`security-lake-integration:${name}`);
+    const firstRun = (await handle.describe()).runId;
+    // ~6 MB of realistic alerts in a dozen signals: more than Temporal takes in one payload (2 MB).
+    const alerts = generateAlerts({ count: 5000, seed: 'burst', days: { from: '2026-11-29', count: 2 } });
+    const report = await harness.client.publish(alerts);
+    expect(report.sent[name]).toBe(5000);
+    const status = await eventually(() => harness.client.status(name), (s) => s.counters.rowsExported === 5000 && s.pending.alerts === 0, 90_000, 1000);
+    expect(status.counters.rowsExported).toBe(5000);
+    // Over 4 MB of history: Temporal suggests continue-as-new, and the workflow follows once its buffer is staged.
+    const runId = await eventually(async () => (await handle.describe()).runId, (id) => id !== firstRun, 20_000, 500);
+    expect(runId).not.toBe(firstRun);
+    expect((await harness.client.status(name)).counters.rowsExported).toBe(5000);
+    const rows = await readLake(LAKE_BUCKET, `${folder}/`);
+    expect(rows).toHaveLength(5000);
+    expect(new Set(rows.map((row) => row.uid)).size).toBe(5000);
   });
 
   test('a second create of the same name is refused clearly', async () => {

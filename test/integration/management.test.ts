@@ -164,6 +164,17 @@ describe('integration lifecycle', () => {
     await harness.client.createIntegration(name);
   });
 
+  test('delete of a paused integration still makes the final flush', async () => {
+    const { name, folder } = await configured('paused-delete');
+    await harness.client.addRule({ name: `${name}-all`, alertType: 'cloud', target: name });
+    await harness.client.pause(name);
+    await harness.client.publish([cloudAlert(), cloudAlert(), cloudAlert()]);
+    const summary = await harness.client.deleteIntegration(name);
+    expect(summary.rows).toBe(3);
+    expect(summary.pendingRows).toBe(0);
+    expect(await readLake(LAKE_BUCKET, `${folder}/`)).toHaveLength(3);
+  });
+
   test('a Failed integration shows the reason and since when', async () => {
     const name = `${harness.runId}-failed`;
     await harness.client.createIntegration(name, { flush: { maxFileAgeMs: 60_000, failedRetryMs: 3_600_000 } });

@@ -5,7 +5,7 @@
 import { ListObjectsV2Command, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -26,8 +26,15 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
+let runtimeInstalled = false;
+
 export async function startHarness(label: string): Promise<Harness> {
   const config = loadConfig();
+  if (!runtimeInstalled) {
+    // Worker lifecycle chatter at INFO drowns the test report; warnings and errors still show.
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
   const runId = `${label}-${Date.now().toString(36)}`;
   const taskQueue = `test-${runId}`;
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietLogger });

@@ -216,3 +216,13 @@ describe('the validator is compiled from the schema, not written by hand', () =>
     expect(() => new SecurityFindingValidator(securityFindingSchema, ['resources.uid'])).toThrow(/is an array/);
   });
 });
+
+describe('vendored policy catalog', () => {
+  const sharedCatalog = join(__dirname, '..', '..', '..', 'shared', 'data', 'policies');
+  const files = ['cloud_policies.json', 'cloud_policies_all.json', 'iac_policies.json', 'iac_policies_all.json'];
+  (existsSync(sharedCatalog) ? it : it.skip)('equals the shared copy in ../shared/data/policies', () => {
+    for (const file of files) {
+      expect(readFileSync(join(__dirname, '..', '..', 'data', 'policies', file), 'utf8')).toBe(readFileSync(join(sharedCatalog, file), 'utf8'));
+    }
+  });
+});
