@@ -257,6 +257,7 @@ export async function runCli(argv: string[]): Promise<void> {
           console.log(`${command === 'flush' ? 'Flushed' : 'Deleted'} ${name}: ${summary.files.length} files, ${summary.rows} rows; status ${summary.status}${summary.statusReason ? `: ${summary.statusReason}` : ''}; ${summary.pendingRows} rows still pending`);
           if (command === 'delete' && summary.pendingRows > 0) console.log('The integration keeps running until the pending rows are exported (nothing is dropped).');
         });
+        if (summary.status === 'Failed') process.exitCode = 1;
         break;
       }
       case 'pause':
