@@ -137,6 +137,7 @@ export class ExporterClient {
         // A running integration keeps its name; a deleted one's name may be used again.
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+        staticSummary: `Security Lake integration ${validName}`,
         typedSearchAttributes: [
           { key: IntegrationNameKey, value: validName },
           { key: ExportStatusKey, value: 'Pending' },

@@ -12,6 +12,7 @@ import {
   isCancellation,
   log,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
@@ -306,6 +307,16 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
       statusReason: state.statusReason ?? null,
       paused: state.paused,
     };
+    // Shown on the workflow's page in the Web UI (not history: no command, so always current).
+    const c = state.counters;
+    setCurrentDetails(
+      [
+        `**${state.status}**${state.paused ? ' (paused)' : ''} since ${state.statusSince}${state.statusReason ? `: ${state.statusReason}` : ''}`,
+        `${c.rowsExported} rows in ${c.filesExported} files exported; last export ${state.lastExportTime ?? 'never'}`,
+        `${c.alertsAccepted} alerts accepted, ${c.alertsRejected} rejected, ${c.alertsNotRouted} not routed by any rule`,
+        state.lake ? `lake: s3://${state.lake.bucket}/${state.lake.folder} (${state.lake.region})` : 'not configured yet',
+      ].join('\n\n'),
+    );
     const fingerprint = JSON.stringify([updates.map((update) => [update.key.name, update.value]), memo]);
     if (fingerprint === publishedVisibility) return;
     publishedVisibility = fingerprint;
