@@ -621,15 +621,21 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
     publishVisibility();
 
     if (state.deleting && pendingRows() === 0) {
-      await condition(allHandlersFinished);
-      return lastSummary;
+      await condition(() => allHandlersFinished() || flushRequested > flushServed);
+      if (flushRequested <= flushServed) return lastSummary;
+      continue; // a flush-now arrived meanwhile: serve it (nothing is pending) before completing
     }
     if (workflowInfo().continueAsNewSuggested) {
       // The carried state must fit one payload (2 MB): stage the buffer down to its budget first.
       // No await between the last check and continueAsNew, so nothing arrives unseen in between.
       let staged = true;
       for (;;) {
-        await condition(allHandlersFinished);
+        // A flush-now or delete waits for this loop to serve it: serve it first, continue as new next round.
+        await condition(() => allHandlersFinished() || flushRequested > flushServed);
+        if (flushRequested > flushServed) {
+          staged = false;
+          break;
+        }
         if (state.bufferBytes < STAGE_BUFFER_BYTES) break;
         try {
           await stageBuffer();
