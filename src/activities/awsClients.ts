@@ -29,12 +29,10 @@ export function exporterSts(): STSClient {
   return exporterStsClient;
 }
 
-interface CachedRole {
-  credentials: AwsCredentialIdentity;
-  clients: Map<string, S3Client>;
-}
-
-const roleCache = new Map<string, CachedRole>();
+/** Temporary credentials per role and External ID; a pending AssumeRole is shared by concurrent flushes. */
+const roleCredentials = new Map<string, Promise<AwsCredentialIdentity>>();
+/** S3 clients per role, External ID and region; they ask for credentials on every request (cached above). */
+const lakeClients = new Map<string, S3Client>();
 /** Refresh this long before the temporary credentials expire. */
 const EXPIRY_MARGIN_MS = 5 * 60_000;
 
@@ -45,13 +43,9 @@ export interface RoleTarget {
   sessionName: string;
 }
 
-/** AssumeRole with the External ID; cached per role and External ID until shortly before expiry. */
-export async function assumeLakeRole(target: RoleTarget): Promise<AwsCredentialIdentity> {
-  const cacheKey = `${target.roleArn}\u0000${target.externalId}`;
-  const cached = roleCache.get(cacheKey);
-  if (cached && (!cached.credentials.expiration || cached.credentials.expiration.getTime() - Date.now() > EXPIRY_MARGIN_MS)) {
-    return cached.credentials;
-  }
+const roleKey = (target: Pick<RoleTarget, 'roleArn' | 'externalId'>) => `${target.roleArn}\u0000${target.externalId}`;
+
+async function requestRoleCredentials(target: RoleTarget): Promise<AwsCredentialIdentity> {
   const response = await exporterSts().send(
     new AssumeRoleCommand({
       RoleArn: target.roleArn,
@@ -62,29 +56,49 @@ export async function assumeLakeRole(target: RoleTarget): Promise<AwsCredentialI
   );
   const issued = response.Credentials;
   if (!issued?.AccessKeyId || !issued.SecretAccessKey) throw new Error('AssumeRole returned no credentials');
-  const credentials: AwsCredentialIdentity = {
+  return {
     accessKeyId: issued.AccessKeyId,
     secretAccessKey: issued.SecretAccessKey,
     sessionToken: issued.SessionToken,
     expiration: issued.Expiration,
   };
-  roleCache.set(cacheKey, { credentials, clients: new Map() });
-  return credentials;
 }
 
-/** An S3 client for the lake bucket, acting as the assumed role. */
+/** AssumeRole with the External ID; cached per role and External ID until shortly before expiry. */
+export async function assumeLakeRole(target: RoleTarget): Promise<AwsCredentialIdentity> {
+  const key = roleKey(target);
+  const cached = roleCredentials.get(key);
+  if (cached) {
+    const credentials = await cached.catch(() => undefined);
+    if (credentials && (!credentials.expiration || credentials.expiration.getTime() - Date.now() > EXPIRY_MARGIN_MS)) return credentials;
+    if (roleCredentials.get(key) !== cached) return assumeLakeRole(target); // another caller already refreshed
+  }
+  const pending = requestRoleCredentials(target);
+  roleCredentials.set(key, pending);
+  pending.catch(() => {
+    if (roleCredentials.get(key) === pending) roleCredentials.delete(key);
+  });
+  return pending;
+}
+
+/**
+ * An S3 client for the lake bucket, acting as the assumed role. The role is
+ * assumed first (so a refusal surfaces here, as AssumeRole's own error), and
+ * the client refreshes the credentials itself, so a long flush never signs
+ * with expired ones.
+ */
 export async function lakeS3(target: RoleTarget, bucketRegion: string): Promise<S3Client> {
-  const credentials = await assumeLakeRole(target);
-  const entry = roleCache.get(`${target.roleArn}\u0000${target.externalId}`)!;
-  let client = entry.clients.get(bucketRegion);
+  await assumeLakeRole(target);
+  const key = `${roleKey(target)}\u0000${bucketRegion}`;
+  let client = lakeClients.get(key);
   if (!client) {
-    client = new S3Client({ region: bucketRegion, credentials, ...endpointSettings() });
-    entry.clients.set(bucketRegion, client);
+    client = new S3Client({ region: bucketRegion, credentials: () => assumeLakeRole(target), ...endpointSettings() });
+    lakeClients.set(key, client);
   }
   return client;
 }
 
 /** Forget a role's credentials, e.g. after the customer changed its trust policy. */
 export function forgetLakeRole(target: Pick<RoleTarget, 'roleArn' | 'externalId'>): void {
-  roleCache.delete(`${target.roleArn}\u0000${target.externalId}`);
+  roleCredentials.delete(roleKey(target));
 }

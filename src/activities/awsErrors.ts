@@ -23,7 +23,6 @@ const PERMANENT_CODES = new Set([
   'InvalidAccessKeyId',
   'SignatureDoesNotMatch',
   'InvalidClientTokenId',
-  'ExpiredToken',
   'PermanentRedirect',
   'AuthorizationHeaderMalformed',
   'MalformedPolicyDocument',
@@ -46,17 +45,24 @@ export function describeAwsError(error: unknown): AwsProblem {
   if (!message || message === err?.name || message === 'UnknownError' || message === 'Unknown') {
     message = httpStatus ? `HTTP ${httpStatus} without details` : code;
   }
-  const retryable = !PERMANENT_CODES.has(code) && !(httpStatus !== undefined && httpStatus >= 400 && httpStatus < 500 && httpStatus !== 429 && httpStatus !== 408);
+  // Only what retrying cannot fix is permanent: throttling (400 Throttling, 503 SlowDown), timeouts,
+  // bad digests and conflicts all pass with another attempt.
+  const retryable = !PERMANENT_CODES.has(code);
   return { code, httpStatus, message, retryable };
 }
 
 /** A hint for the user, by the step that failed and AWS's error code. */
 export function hintFor(step: 'assumeRole' | 'bucketExists' | 'bucketRegion' | 'putObject' | 'readStaging', code: string): string {
+  if (step === 'readStaging') {
+    return PERMANENT_CODES.has(code)
+      ? "The exporter's own staging bucket (STAGING_BUCKET) refused the worker: check the worker's AWS credentials and its permissions on that bucket."
+      : 'Transient AWS error: it is retried automatically.';
+  }
   if (step === 'assumeRole') {
     if (code === 'AccessDenied' || code === 'AccessDeniedException')
       return "Check the role's trust policy: it must allow this exporter account to sts:AssumeRole with exactly this integration's External ID.";
     if (code === 'ValidationError' || code === 'InvalidParameterValue') return 'Check the IAM role ARN: copy it from the Security Lake custom source.';
-    if (code === 'InvalidClientTokenId' || code === 'SignatureDoesNotMatch' || code === 'ExpiredToken')
+    if (code === 'InvalidClientTokenId' || code === 'SignatureDoesNotMatch')
       return "The exporter's own AWS credentials are not valid: check the worker's credential chain.";
     return 'Check the IAM role ARN and the exporter credentials.';
   }

@@ -5,7 +5,7 @@
  * Keys come from the workflow, so a retried attempt overwrites its own files.
  */
 import { Upload } from '@aws-sdk/lib-storage';
-import { heartbeat } from '@temporalio/activity';
+import { Context, heartbeat } from '@temporalio/activity';
 import { PassThrough } from 'node:stream';
 import type { SecurityFinding } from '../domain/ocsf/mapping';
 import { parsePartitionKey, partitionPrefix } from '../domain/partition';
@@ -51,6 +51,8 @@ export async function writeParquet(input: WriteParquetInput): Promise<WriteParqu
     throw toActivityFailure(error, 'assumeRole', `sts:AssumeRole ${input.roleArn}`);
   }
   const prefix = partitionPrefix(input.folder, parsePartitionKey(input.partitionKey));
+  const cancellation = new AbortController();
+  Context.current().cancellationSignal.addEventListener('abort', () => cancellation.abort());
   const files: WrittenFile[] = [];
   let current: { writer: FindingParquetWriter; key: string; uploaded: Promise<unknown>; body: PassThrough } | undefined;
   let totalRows = 0;
@@ -59,6 +61,8 @@ export async function writeParquet(input: WriteParquetInput): Promise<WriteParqu
     const key = `${prefix}${input.fileStem}-${files.length}.parquet`;
     const body = new PassThrough();
     const upload = new Upload({
+      // Cancelled or timed-out attempts stop uploading instead of racing their own retry.
+      abortController: cancellation,
       client,
       params: { Bucket: input.bucket, Key: key, Body: body, ContentType: 'application/vnd.apache.parquet' },
       partSize: 8 * MiB,
@@ -76,13 +80,15 @@ export async function writeParquet(input: WriteParquetInput): Promise<WriteParqu
   const closeFile = async () => {
     if (!current) return;
     const { writer, key, uploaded } = current;
-    current = undefined;
+    // Stays `current` until the upload is done: a failure inside close() is then reported as the upload's own error.
     await writer.close();
     try {
       await uploaded;
     } catch (error) {
+      current = undefined;
       throw toActivityFailure(error, 'putObject', `s3:PutObject s3://${input.bucket}/${key}`);
     }
+    current = undefined;
     files.push({ key, rows: writer.rowCount, bytes: writer.bytesWritten });
     heartbeat({ files: files.length, rows: totalRows });
   };
@@ -101,13 +107,16 @@ export async function writeParquet(input: WriteParquetInput): Promise<WriteParqu
   } catch (error) {
     const pending = current;
     if (pending) {
-      // The upload's own error (e.g. AccessDenied) is the real cause, not the broken pipe it caused.
+      // End the body first (an upload still waiting for data would never settle), then prefer the
+      // upload's own error (e.g. AccessDenied) over the broken pipe it caused.
+      pending.body.destroy(error as Error);
       const uploadError = await pending.uploaded.then(
         () => undefined,
         (uploadFailure: unknown) => uploadFailure,
       );
-      pending.body.destroy();
-      if (uploadError) throw toActivityFailure(uploadError, 'putObject', `s3:PutObject s3://${input.bucket}/${pending.key}`);
+      if (uploadError && uploadError !== error && (uploadError as { name?: string }).name !== 'AbortError') {
+        throw toActivityFailure(uploadError, 'putObject', `s3:PutObject s3://${input.bucket}/${pending.key}`);
+      }
     }
     if (isTemporalFailure(error)) throw error;
     throw toActivityFailure(error, 'putObject', `s3:PutObject s3://${input.bucket}/${prefix}`);
