@@ -113,6 +113,9 @@ async function main(): Promise<void> {
       }
       console.log(`${keys.length} files, ${totalRows} rows (published and accepted: ${sent})`);
       if (totalRows !== sent) problems.push(`rows in the lake (${totalRows}) != alerts accepted (${sent})`);
+      // Every row was validated against the OCSF 1.1.0 class before it was staged; a refused one would be counted here.
+      console.log(`OCSF validation: ${status.counters.alertsRejected} rows refused by the workflow (every row is validated before staging)`);
+      if (status.counters.alertsRejected > 0) problems.push(`${status.counters.alertsRejected} alerts rejected inside the workflow: ${JSON.stringify(status.recentRejections.slice(0, 3))}`);
 
       step('DuckDB over the whole lake folder');
       const fileList = files.map((file) => `'${file}'`).join(', ');

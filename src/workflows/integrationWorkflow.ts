@@ -58,6 +58,10 @@ import { searchAttributeUpdates } from './searchAttributes';
 export const STAGE_BUFFER_BYTES = 256 * 1024;
 /** Staging calls run side by side when a burst of signals filled the buffer far past the budget. */
 const STAGING_PARALLELISM = 4;
+/** Continue-as-new carries the state as one payload (limit 2 MB). */
+const MAX_CARRIED_STATE_BYTES = 1_500_000;
+/** Partition flushes in flight at once from one integration. */
+const FLUSH_PARALLELISM = 8;
 const RECENT_BATCH_IDS = 2000;
 const RECENT_REJECTIONS = 50;
 
@@ -92,6 +96,8 @@ interface StagedRef extends StagedChunk {
 interface FlushPlan {
   fileStem: string;
   chunks: StagedRef[];
+  /** Fixed with the plan: a retry must cut the same files, or an old tail file would duplicate rows. */
+  maxFileBytes: number;
 }
 
 interface IntegrationState {
@@ -106,6 +112,10 @@ interface IntegrationState {
   statusReason?: string;
   statusSince: string;
   nextRetryAt?: number;
+  /** What the current Failed status is about: the customer's lake, or our own staging bucket. */
+  failure?: 'lake' | 'staging';
+  /** configure/resume asked for an immediate try; carried across continue-as-new. */
+  retryRequested: boolean;
   paused: boolean;
   deleting: boolean;
   counters: IntegrationCounters;
@@ -131,6 +141,7 @@ function initialState(input: IntegrationWorkflowInput): IntegrationState {
     statusSince: now,
     paused: false,
     deleting: false,
+    retryRequested: false,
     counters: { alertsReceived: 0, alertsAccepted: 0, alertsRejected: 0, alertsNotRouted: 0, duplicateBatches: 0, rowsExported: 0, filesExported: 0 },
     recentBatchIds: [],
     recentRejections: [],
@@ -146,7 +157,7 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
   let flushRequested = 0;
   let flushServed = 0;
   let lastSummary: FlushSummary = summary([]);
-  let retryNow = false;
+  let stagingSuccesses = 0;
   /** Derived from state.buffer (kept in step with it): each partition's oldest buffered arrival. */
   let bufferedSince = oldestArrivals(state.buffer);
 
@@ -199,14 +210,19 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
     return state.paused && !state.deleting;
   }
 
-  function canExport(now: number): boolean {
+  /** While Failed, nothing is tried before nextRetryAt unless asked (configure, resume, flush-now, delete). */
+  function backingOff(now: number): boolean {
+    return state.status === 'Failed' && state.nextRetryAt !== undefined && state.nextRetryAt > now;
+  }
+
+  function canExport(now: number, retry: boolean): boolean {
     if (!state.lake || holding()) return false;
-    return state.status !== 'Failed' || retryNow || state.deleting || (state.nextRetryAt ?? 0) <= now;
+    return retry || state.deleting || !backingOff(now);
   }
 
   function nextWakeAt(): number | undefined {
     if (!state.lake || holding()) return undefined;
-    if (state.status === 'Failed' && state.nextRetryAt !== undefined) return state.nextRetryAt;
+    if (backingOff(Date.now())) return state.nextRetryAt;
     let earliest: number | undefined;
     for (const key of partitionKeys()) {
       const due = openedAt(key) + state.flush.maxFileAgeMs;
@@ -337,14 +353,15 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
       state.counters.duplicateBatches += 1;
       return;
     }
-    state.recentBatchIds = [...state.recentBatchIds, batchId].slice(-RECENT_BATCH_IDS);
     state.counters.alertsReceived += alerts.length;
     const lake = state.lake;
     if (!lake || state.deleting) {
+      // Not remembered as seen: the same batch may be sent again once the integration is configured.
       const why = state.deleting ? 'integration is being deleted' : 'integration is not configured yet (no lake settings)';
       rememberRejections(alerts.map((_, index) => ({ index, errors: [why] })));
       return;
     }
+    state.recentBatchIds = [...state.recentBatchIds, batchId].slice(-RECENT_BATCH_IDS);
     const { accepted, rejected } = validateAlerts(alerts);
     rememberRejections(rejected.map((rejection) => ({ ...rejection, errors: rejection.errors.map((error) => `batch ${batchId}: ${error}`) })));
     const arrivedAt = Date.now();
@@ -376,7 +393,7 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
       if (request.lake) state.lake = LakeSettings.parse(request.lake);
       if (request.flush) state.flush = FlushPolicy.parse({ ...state.flush, ...request.flush });
       // New settings deserve an immediate try, not the slow Failed schedule.
-      retryNow = true;
+      state.retryRequested = true;
       publishVisibility();
       return configView();
     },
@@ -444,7 +461,7 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
 
   setHandler(resumeUpdate, async () => {
     state.paused = false;
-    retryNow = true;
+    state.retryRequested = true;
     publishVisibility();
     return statusView();
   });
@@ -494,6 +511,7 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
     state.buffer = state.buffer.slice(taken);
     state.bufferBytes = state.buffer.reduce((sum, buffered) => sum + buffered.bytes, 0);
     bufferedSince = oldestArrivals(state.buffer);
+    stagingSuccesses += 1;
     for (const result of results) {
       for (const chunk of result.chunks) (state.staged[chunk.partitionKey] ??= []).push(chunk);
       if (result.rejected.length > 0) {
@@ -530,7 +548,7 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
     if (!plan) {
       const chunks = state.staged[key] ?? [];
       if (chunks.length === 0) return [];
-      plan = { fileStem: uuid4(), chunks };
+      plan = { fileStem: uuid4(), chunks, maxFileBytes: state.flush.maxFileBytes };
       state.plans[key] = plan;
       delete state.staged[key];
     }
@@ -544,7 +562,7 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
       partitionKey: key,
       chunkKeys: plan.chunks.map((chunk) => chunk.chunkKey),
       fileStem: plan.fileStem,
-      maxFileBytes: state.flush.maxFileBytes,
+      maxFileBytes: plan.maxFileBytes,
     });
     delete state.plans[key];
     state.counters.rowsExported += result.rows;
@@ -566,15 +584,21 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
     const due = partitionKeys().filter((key) => isDue(key, now, force));
     if (due.length === 0) return [];
     if (due.some((key) => bufferedSince.has(key))) await stageBuffer();
-    const outcomes = await Promise.allSettled(due.map((key) => flushPartition(key)));
+    // A few partitions at a time: thousands of due partitions must not become thousands of pending activities.
+    const outcomes: PromiseSettledResult<FlushSummary['files']>[] = [];
+    for (let start = 0; start < due.length; start += FLUSH_PARALLELISM) {
+      outcomes.push(...(await Promise.allSettled(due.slice(start, start + FLUSH_PARALLELISM).map((key) => flushPartition(key)))));
+    }
     const files = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? outcome.value : []));
     const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
     if (failure) {
       if (isCancellation(failure.reason)) throw failure.reason;
       state.nextRetryAt = Date.now() + state.flush.failedRetryMs;
+      state.failure = 'lake';
       await setStatus('Failed', failureReason(failure.reason));
     } else if (files.length > 0) {
       state.nextRetryAt = undefined;
+      state.failure = undefined;
       await setStatus('Success');
     }
     return files;
@@ -595,9 +619,9 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
     const wakeAt = nextWakeAt();
     // New alerts can bring the next deadline forward (a new partition): wake up to re-plan.
     const wantsWork = () =>
-      state.bufferBytes >= STAGE_BUFFER_BYTES ||
+      (state.bufferBytes >= STAGE_BUFFER_BYTES && !backingOff(Date.now())) ||
       flushRequested > flushServed ||
-      retryNow ||
+      state.retryRequested ||
       workflowInfo().continueAsNewSuggested ||
       nextWakeAt() !== wakeAt;
     if (wakeAt === undefined) await condition(wantsWork);
@@ -605,16 +629,26 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
 
     const ticket = flushRequested;
     const force = ticket > flushServed || state.deleting;
+    // A flush-now, delete, configure or resume tries at once, even while Failed.
+    const retry = state.retryRequested || force;
+    state.retryRequested = false;
+    const stagedBefore = stagingSuccesses;
     let files: FlushSummary['files'] = [];
     try {
-      if (state.bufferBytes >= STAGE_BUFFER_BYTES) await stageBuffer();
-      if (canExport(Date.now())) files = await exportDuePartitions(force);
-      retryNow = false;
+      if (state.bufferBytes >= STAGE_BUFFER_BYTES && (retry || !backingOff(Date.now()))) await stageBuffer();
+      if (canExport(Date.now(), retry)) files = await exportDuePartitions(force);
+      if (state.failure === 'staging' && stagingSuccesses > stagedBefore) {
+        // Our own staging bucket works again: the integration is back to what the lake says.
+        state.failure = undefined;
+        state.nextRetryAt = undefined;
+        await setStatus(state.counters.filesExported > 0 ? 'Success' : 'Pending');
+      }
     } catch (error) {
       if (isCancellation(error)) throw error;
       // Staging itself failed (the exporter's own bucket): keep everything buffered and try again later.
       state.nextRetryAt = Date.now() + state.flush.failedRetryMs;
-      await setStatus('Failed', failureReason(error));
+      state.failure = 'staging';
+      await setStatus('Failed', `staging: ${failureReason(error)}`);
     }
     lastSummary = summary(files);
     flushServed = ticket;
@@ -641,7 +675,8 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
           await stageBuffer();
         } catch (error) {
           if (isCancellation(error)) throw error;
-          staged = false; // keep running on this history and try again next round
+          // Cannot stage now: continue as new anyway if the state still fits, else keep this history for now.
+          staged = JSON.stringify(state).length < MAX_CARRIED_STATE_BYTES;
           break;
         }
       }
