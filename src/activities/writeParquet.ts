@@ -94,7 +94,8 @@ export async function writeParquet(input: WriteParquetInput): Promise<WriteParqu
   };
 
   try {
-    const rows: AsyncIterable<SecurityFinding> = mergeByTime(input.chunkKeys.map((chunkKey) => readStagedChunk(chunkKey)));
+    // Opening hundreds of chunks takes a while before the first row: heartbeat as each one arrives.
+    const rows: AsyncIterable<SecurityFinding> = mergeByTime(input.chunkKeys.map((chunkKey, index) => heartbeating(readStagedChunk(chunkKey), index)));
     for await (const row of rows) {
       current ??= await openFile();
       await current.writer.appendRow(row);
@@ -126,4 +127,15 @@ export async function writeParquet(input: WriteParquetInput): Promise<WriteParqu
 
 function isTemporalFailure(error: unknown): boolean {
   return (error as { name?: string })?.name === 'ApplicationFailure';
+}
+
+async function* heartbeating<T>(rows: AsyncIterable<T>, chunkIndex: number): AsyncGenerator<T> {
+  let first = true;
+  for await (const row of rows) {
+    if (first) {
+      heartbeat({ openingChunk: chunkIndex });
+      first = false;
+    }
+    yield row;
+  }
 }

@@ -60,6 +60,12 @@ export const STAGE_BUFFER_BYTES = 256 * 1024;
 const STAGING_PARALLELISM = 4;
 /** Continue-as-new carries the state as one payload (limit 2 MB). */
 const MAX_CARRIED_STATE_BYTES = 1_500_000;
+/**
+ * Staged chunk references kept in state at most (~300 bytes each): past this,
+ * every partition is flushed early so state and continue-as-new stay small
+ * even when alerts spread over hundreds of partitions.
+ */
+const MAX_STAGED_CHUNKS = 2000;
 /** Partition flushes in flight at once from one integration. */
 const FLUSH_PARALLELISM = 8;
 const RECENT_BATCH_IDS = 2000;
@@ -199,6 +205,12 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
     for (const ref of state.staged[key] ?? []) bytes += ref.bytes;
     for (const ref of state.plans[key]?.chunks ?? []) bytes += ref.bytes;
     return bytes;
+  }
+
+  function stagedChunkCount(): number {
+    let count = 0;
+    for (const refs of Object.values(state.staged)) count += refs.length;
+    return count;
   }
 
   function isDue(key: string, now: number, force: boolean): boolean {
@@ -579,8 +591,9 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
     return result.files;
   }
 
-  async function exportDuePartitions(force: boolean): Promise<FlushSummary['files']> {
+  async function exportDuePartitions(requested: boolean): Promise<FlushSummary['files']> {
     const now = Date.now();
+    const force = requested || stagedChunkCount() > MAX_STAGED_CHUNKS;
     const due = partitionKeys().filter((key) => isDue(key, now, force));
     if (due.length === 0) return [];
     if (due.some((key) => bufferedSince.has(key))) await stageBuffer();
@@ -620,6 +633,7 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
     // New alerts can bring the next deadline forward (a new partition): wake up to re-plan.
     const wantsWork = () =>
       (state.bufferBytes >= STAGE_BUFFER_BYTES && !backingOff(Date.now())) ||
+      (stagedChunkCount() > MAX_STAGED_CHUNKS && canExport(Date.now(), false)) ||
       flushRequested > flushServed ||
       state.retryRequested ||
       workflowInfo().continueAsNewSuggested ||
