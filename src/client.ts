@@ -336,7 +336,7 @@ function* batchesOf(alerts: readonly Alert[]): Generator<Alert[]> {
   let batch: Alert[] = [];
   let bytes = 0;
   for (const alert of alerts) {
-    const size = JSON.stringify(alert).length;
+    const size = Buffer.byteLength(JSON.stringify(alert));
     if (batch.length > 0 && (batch.length >= MAX_ALERTS_PER_BATCH || bytes + size > MAX_BATCH_BYTES)) {
       yield batch;
       batch = [];
