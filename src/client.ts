@@ -32,6 +32,7 @@ import {
   pauseUpdate,
   removeRuleUpdate,
   resumeUpdate,
+  rootCause,
   rulesQuery,
   setRuleEnabledUpdate,
   statusQuery,
@@ -351,9 +352,8 @@ function* batchesOf(alerts: readonly Alert[]): Generator<Alert[]> {
 /** An update rejected by the workflow's validator carries the validator's message: surface it plainly. */
 function unwrapUpdateError(error: unknown): unknown {
   if (!(error instanceof WorkflowUpdateFailedError)) return error;
-  let current = error as { cause?: unknown; message?: string } | undefined;
-  while (current?.cause) current = current.cause as typeof current;
-  return current?.message ? new InvalidInputError(current.message, []) : error;
+  const cause = rootCause(error);
+  return cause?.message ? new InvalidInputError(cause.message, []) : error;
 }
 
 if (require.main === module) {

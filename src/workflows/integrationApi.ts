@@ -88,10 +88,11 @@ export interface FlushSummary {
   pendingRows: number;
 }
 
-export interface BatchReceipt {
-  batchId: string;
-  accepted: number;
-  rejected: AlertRejection[];
+/** The innermost cause of a Temporal failure chain: the activity's or validator's own message lives there. */
+export function rootCause(error: unknown): { message?: string } | undefined {
+  let current = error as { cause?: unknown; message?: string } | undefined;
+  while (current?.cause) current = current.cause as typeof current;
+  return current;
 }
 
 export const alertsSignal = defineSignal<[AlertBatch]>('alerts');

@@ -5,7 +5,6 @@
  * maxFileBytes or maxFileAge. Deterministic: all I/O is in activities.
  */
 import {
-  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -47,6 +46,7 @@ import {
   type IntegrationStatus,
   type IntegrationWorkflowInput,
   type PendingSummary,
+  rootCause,
 } from './integrationApi';
 import { searchAttributeUpdates } from './searchAttributes';
 
@@ -701,10 +701,7 @@ export async function integrationWorkflow(input: IntegrationWorkflowInput): Prom
 
 /** The message a user sees on a Failed integration: the activity's own reason (AWS code, action, hint). */
 function failureReason(error: unknown): string {
-  let current = error as { cause?: unknown; message?: string } | undefined;
-  while (current?.cause) current = current.cause as typeof current;
-  if (current instanceof ApplicationFailure || current?.message) return current!.message!;
-  return String(error);
+  return rootCause(error)?.message || String(error);
 }
 
 function oldestArrivals(buffer: readonly BufferedAlert[]): Map<string, number> {
